@@ -40,8 +40,8 @@ for item in fam.get("ops", []):
     print(op["id"], perm, "do" if "cmd-cap-do" in fl else "", "dump" if "cmd-cap-dump" in fl else "")
 ' <<<"$family")
 expect "kernel ops and flags match the spec" \
-	"$(awk '{$2=""; $1=$1; print}' <<<"$spec_ops")" \
-	"$(awk '{$1=$1; print}' <<<"$kernel_ops")"
+	"$(awk '{$2=""; print}' <<<"$spec_ops" | tr -s ' ' | sed 's/ *$//')" \
+	"$(tr -s ' ' <<<"$kernel_ops" | sed 's/ *$//')"
 
 groups=$(/usr/bin/python3 -c '
 import json, sys

@@ -10,13 +10,18 @@ KVERS ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVERS)/build
 PREFIX ?= /usr/local
 
-.PHONY: all module userspace clean check check-host check-vm demo deps uapi \
+.PHONY: all kdir module userspace clean check check-host check-vm demo deps uapi \
 	install install-module install-userspace
 
 all: module userspace
 
-module:
+module: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+kdir:
+	@test -d $(KDIR) || { echo "no kernel build tree at $(KDIR):" \
+		"apt-get install linux-headers-$(KVERS), or make KVERS=<one of:" \
+		"$$(ls /lib/modules 2>/dev/null | tr '\n' ' ')>"; exit 1; }
 
 userspace:
 	$(MAKE) -C userspace

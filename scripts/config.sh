@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by scripts/ and selftests/: the supported kernels and tool pins.
+
+# Debian 12's kernel series l2tpfast supports: 6.1 (linux-image-amd64) and
+# the 6.12 series (linux-image-6.12-amd64, releases 6.12.N+deb12-amd64).
+L2TPFAST_SERIES=(6.1 6.12)
+L2TPFAST_VNG_VERSION=1.42
+L2TPFAST_VENV=${L2TPFAST_VENV:-$top/build/venv}
+
+# Newest installed release of a series that has both image and headers.
+kernel_release() {
+	local series=$1 pattern r best=
+	case $series in
+	6.1) pattern='6.1.*-amd64' ;;
+	6.12) pattern='6.12.*+deb12-amd64' ;;
+	*) return 1 ;;
+	esac
+	for r in $(cd /boot 2>/dev/null && ls -d vmlinuz-$pattern 2>/dev/null |
+		   sed 's/^vmlinuz-//' | sort -V); do
+		[ -d "/lib/modules/$r/build" ] && best=$r
+	done
+	echo "$best"
+}
+
+kernel_source() {
+	echo "/usr/src/linux-source-$1"
+}
+
+# The series a release belongs to (6.1.0-56-amd64 -> 6.1).
+kernel_series() {
+	case $1 in
+	6.1.*) echo 6.1 ;;
+	6.12.*) echo 6.12 ;;
+	*) echo "${1%%-*}" ;;
+	esac
+}

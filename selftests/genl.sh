@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The l2tpfast generic-netlink family as the kernel registered it matches the
+# YAML spec: same ops, same permission flags, the events group. An
+# unprivileged caller gets EPERM on every admin op, both as an ordinary user
+# and as "root" of a user namespace that does not own the network namespace.
+# Requests are validated strictly. The kernel's ynl CLI drives the family.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+modprobe l2tpfast
+
+# What the spec says: "name flags" per op, and the op ids in order.
+spec_ops=$(/usr/bin/python3 - "$SPEC" <<'PY'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+for i, op in enumerate(spec["operations"]["list"], 1):
+    print(op.get("value", i), op["name"], ",".join(sorted(op.get("flags", []))) or "-",
+          "do" if "do" in op else "", "dump" if "dump" in op else "")
+PY
+)
+diag "spec ops:" "$spec_ops"
+
+# What the kernel says, through ynl and the kernel's own nlctrl spec.
+family=$(ynl --spec "$KSRC_YNL/Documentation/netlink/specs/nlctrl.yaml" \
+	--schema "$KSRC_YNL/Documentation/netlink/genetlink-legacy.yaml" \
+	--do getfamily --json '{"family-name": "l2tpfast"}')
+check "ynl nlctrl getfamily finds l2tpfast" test -n "$family"
+
+kernel_ops=$(/usr/bin/python3 -c '
+import json, sys
+fam = json.load(sys.stdin)
+m = {"admin-perm": "admin-perm", "uns-admin-perm": "uns-admin-perm"}
+# ynl renders indexed nests as [{"1": {...}}, {"2": {...}}].
+for item in fam.get("ops", []):
+    op = next(iter(item.values()))
+    fl = set(op.get("flags", []))
+    perm = ",".join(sorted(f for f in fl if f in m)) or "-"
+    print(op["id"], perm, "do" if "cmd-cap-do" in fl else "", "dump" if "cmd-cap-dump" in fl else "")
+' <<<"$family")
+expect "kernel ops and flags match the spec" \
+	"$(awk '{$2=""; print}' <<<"$spec_ops" | tr -s ' ' | sed 's/ *$//')" \
+	"$(tr -s ' ' <<<"$kernel_ops" | sed 's/ *$//')"
+
+groups=$(/usr/bin/python3 -c '
+import json, sys
+groups = json.load(sys.stdin).get("mcast-groups", [])
+print(" ".join(next(iter(g.values()))["name"] for g in groups))' <<<"$family")
+expect "multicast groups" "events" "$groups"
+
+# The whole genl registry through a ynl dump: l2tpfast is one of them.
+check "ynl nlctrl dump lists l2tpfast" bash -c "
+	/usr/bin/python3 '$YNL_CLI' --output-json \
+		--spec '$KSRC_YNL/Documentation/netlink/specs/nlctrl.yaml' \
+		--schema '$YNL_SCHEMA' --dump getfamily | grep -q '\"family-name\": \"l2tpfast\"'"
+
+reply=$(ynl_l2tpfast --do version-get)
+diag "ynl --do version-get: $reply"
+check "ynl version-get with our spec" grep -q '"api-version": 1' <<<"$reply"
+
+# Permissions: every admin op refused to the unprivileged, every other op
+# answered. Ops are sent without attributes: the permission check comes first.
+n_admin=0
+while read -r id name flags _; do
+	if [ "$flags" = "-" ]; then
+		expect "$name: answered for an unprivileged user" "ok 1" \
+			"$(setpriv --reuid=65534 --regid=65534 --clear-groups genl-client l2tpfast "$id")"
+		continue
+	fi
+	n_admin=$((n_admin + 1))
+	expect "$name: EPERM for an unprivileged user" "error EPERM" \
+		"$(setpriv --reuid=65534 --regid=65534 --clear-groups genl-client l2tpfast "$id")"
+	expect "$name: EPERM for root of a user namespace" "error EPERM" \
+		"$(unshare --user --map-root-user genl-client l2tpfast "$id")"
+done <<<"$spec_ops"
+diag "$n_admin admin ops"
+
+# Strict validation: an attribute the op has no policy for is refused.
+expect "version-get with an attribute it does not take: EINVAL" "error EINVAL" \
+	"$(genl-client l2tpfast 1 1:str:x)"
+expect "attribute type beyond the family's range: EINVAL" "error EINVAL" \
+	"$(genl-client l2tpfast 1 200:u32:1)"
+expect "unknown command: EOPNOTSUPP" "error EOPNOTSUPP" \
+	"$(genl-client l2tpfast 250)"
+
+# Per netns: the family answers in a fresh network namespace too.
+ns_add lf-genl-ns
+expect "version-get in another netns" "ok 1" \
+	"$(ip netns exec lf-genl-ns genl-client l2tpfast 1)"
+
+done_tap

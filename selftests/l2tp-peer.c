@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One end of an L2TPv2 PPP pseudowire without an LNS, the way the kernel's
+ * pppol2tp interface is meant to be driven: a connected UDP socket, a kernel
+ * tunnel and session made through the "l2tp" genl family, a PPPoL2TP socket
+ * connected to them, and pppd (pppol2tp plugin) running PPP over it.
+ *
+ *   l2tp-peer ppp LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SID:PEER_SID
+ *                 [--lns] -- PPPD_OPTION...
+ *   l2tp-peer stats TID [SID]     the kernel's own counters, as JSON
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/if_pppol2tp.h>
+#include <linux/if_pppox.h>
+#include <linux/l2tp.h>
+
+#include "genl.h"
+#include "l2tp.h"
+
+#define PPPOL2TP_PLUGIN "pppol2tp.so"
+
+union sa {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+static int parse_addr(const char *s, union sa *a)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	size_t len;
+
+	if (!colon || (len = (size_t)(colon - s)) >= sizeof(host))
+		return -1;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	memset(a, 0, sizeof(*a));
+	if (host[0] == '[' && len > 2 && host[len - 1] == ']') {
+		host[len - 1] = '\0';
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_port = htons((uint16_t)atoi(colon + 1));
+		return inet_pton(AF_INET6, host + 1, &a->in6.sin6_addr) == 1 ? 0 : -1;
+	}
+	a->in.sin_family = AF_INET;
+	a->in.sin_port = htons((uint16_t)atoi(colon + 1));
+	return inet_pton(AF_INET, host, &a->in.sin_addr) == 1 ? 0 : -1;
+}
+
+static socklen_t sa_len(const union sa *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
+}
+
+static int parse_pair(const char *s, uint32_t *a, uint32_t *b)
+{
+	unsigned int x, y;
+
+	if (sscanf(s, "%u:%u", &x, &y) != 2)
+		return -1;
+	*a = x;
+	*b = y;
+	return 0;
+}
+
+static int pppol2tp_connect(int fd, const union sa *remote, uint32_t tid,
+			    uint32_t ptid, uint32_t sid, uint32_t psid)
+{
+	struct sockaddr_pppol2tpin6 s6 = { 0 };
+	struct sockaddr_pppol2tp s4 = { 0 };
+	int pfd = socket(AF_PPPOX, SOCK_DGRAM, PX_PROTO_OL2TP);
+
+	if (pfd < 0)
+		return -1;
+	if (remote->sa.sa_family == AF_INET6) {
+		s6.sa_family = AF_PPPOX;
+		s6.sa_protocol = PX_PROTO_OL2TP;
+		s6.pppol2tp.fd = fd;
+		s6.pppol2tp.addr = remote->in6;
+		s6.pppol2tp.s_tunnel = (uint16_t)tid;
+		s6.pppol2tp.d_tunnel = (uint16_t)ptid;
+		s6.pppol2tp.s_session = (uint16_t)sid;
+		s6.pppol2tp.d_session = (uint16_t)psid;
+		if (connect(pfd, (struct sockaddr *)&s6, sizeof(s6)) == 0)
+			return pfd;
+	} else {
+		s4.sa_family = AF_PPPOX;
+		s4.sa_protocol = PX_PROTO_OL2TP;
+		s4.pppol2tp.fd = fd;
+		s4.pppol2tp.addr = remote->in;
+		s4.pppol2tp.s_tunnel = (uint16_t)tid;
+		s4.pppol2tp.d_tunnel = (uint16_t)ptid;
+		s4.pppol2tp.s_session = (uint16_t)sid;
+		s4.pppol2tp.d_session = (uint16_t)psid;
+		if (connect(pfd, (struct sockaddr *)&s4, sizeof(s4)) == 0)
+			return pfd;
+	}
+	close(pfd);
+	return -1;
+}
+
+static int cmd_ppp(int argc, char **argv)
+{
+	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
+	struct lf_l2tp_session_cfg s = { .pw_type = L2TP_PWTYPE_PPP };
+	union sa local, remote;
+	struct lf_genl g;
+	char fdarg[16], tidarg[16], sidarg[16];
+	char **pargv;
+	int fd, pfd, i, n, ret, first = 5;
+
+	if (argc < 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote) ||
+	    parse_pair(argv[3], &t.tunnel_id, &t.peer_tunnel_id) ||
+	    parse_pair(argv[4], &s.session_id, &s.peer_session_id)) {
+		fprintf(stderr, "l2tp-peer ppp: bad arguments\n");
+		return 2;
+	}
+	if (first < argc && !strcmp(argv[first], "--lns")) {
+		s.lns_mode = 1;
+		first++;
+	}
+	if (first < argc && !strcmp(argv[first], "--"))
+		first++;
+
+	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, &local.sa, sa_len(&local)) ||
+	    connect(fd, &remote.sa, sa_len(&remote))) {
+		perror("l2tp-peer: udp socket");
+		return 1;
+	}
+	if (lf_genl_open(&g, "l2tp") < 0)
+		return 1;
+	t.fd = fd;
+	s.tunnel_id = t.tunnel_id;
+	ret = lf_l2tp_tunnel_create(&g, &t);
+	if (!ret)
+		ret = lf_l2tp_session_create(&g, &s);
+	lf_genl_close(&g);
+	if (ret) {
+		fprintf(stderr, "l2tp-peer: kernel tunnel/session: %s\n",
+			lf_genl_strerror(ret));
+		return 1;
+	}
+	pfd = pppol2tp_connect(fd, &remote, t.tunnel_id, t.peer_tunnel_id,
+			       s.session_id, s.peer_session_id);
+	if (pfd < 0) {
+		perror("l2tp-peer: pppol2tp socket");
+		return 1;
+	}
+
+	/* pppd inherits both sockets; the tunnel lives as long as they do. */
+	n = argc - first;
+	pargv = calloc((size_t)n + 12, sizeof(*pargv));
+	if (!pargv)
+		return 1;
+	snprintf(fdarg, sizeof(fdarg), "%d", pfd);
+	snprintf(tidarg, sizeof(tidarg), "%u", t.tunnel_id);
+	snprintf(sidarg, sizeof(sidarg), "%u", s.session_id);
+	i = 0;
+	pargv[i++] = "pppd";
+	pargv[i++] = "plugin";
+	pargv[i++] = PPPOL2TP_PLUGIN;
+	pargv[i++] = "pppol2tp";
+	pargv[i++] = fdarg;
+	pargv[i++] = "pppol2tp_tunnel_id";
+	pargv[i++] = tidarg;
+	pargv[i++] = "pppol2tp_session_id";
+	pargv[i++] = sidarg;
+	if (s.lns_mode)
+		pargv[i++] = "pppol2tp_lns_mode";
+	memcpy(&pargv[i], &argv[first], (size_t)n * sizeof(*pargv));
+	execvp("pppd", pargv);
+	perror("l2tp-peer: exec pppd");
+	return 1;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	struct lf_l2tp_stats st;
+	struct lf_genl g;
+	int ret;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: l2tp-peer stats TID [SID]\n");
+		return 2;
+	}
+	if (lf_genl_open(&g, "l2tp") < 0)
+		return 1;
+	ret = lf_l2tp_stats_get(&g, (uint32_t)strtoul(argv[1], NULL, 0),
+				argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 0,
+				&st);
+	lf_genl_close(&g);
+	if (ret) {
+		fprintf(stderr, "l2tp-peer: stats: %s\n", lf_genl_strerror(ret));
+		return 1;
+	}
+	printf("{\"tx_packets\":%llu,\"tx_bytes\":%llu,\"tx_errors\":%llu,"
+	       "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"rx_errors\":%llu,"
+	       "\"rx_seq_discards\":%llu,\"rx_oos_packets\":%llu,"
+	       "\"rx_cookie_discards\":%llu,\"rx_invalid\":%llu}\n",
+	       (unsigned long long)st.tx_packets, (unsigned long long)st.tx_bytes,
+	       (unsigned long long)st.tx_errors, (unsigned long long)st.rx_packets,
+	       (unsigned long long)st.rx_bytes, (unsigned long long)st.rx_errors,
+	       (unsigned long long)st.rx_seq_discards,
+	       (unsigned long long)st.rx_oos_packets,
+	       (unsigned long long)st.rx_cookie_discards,
+	       (unsigned long long)st.rx_invalid);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "ppp"))
+		return cmd_ppp(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "stats"))
+		return cmd_stats(argc - 1, argv + 1);
+	fprintf(stderr,
+		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] -- PPPD_OPTION...\n"
+		"       l2tp-peer stats TID [SID]\n");
+	return 2;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2tpfast-ctl: the operator's view of l2tpfast. `ip l2tp` creates tunnels
+ * and sessions; this shows what the module sees of them.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/l2tpfast.h>
+
+#include "ctl.h"
+#include "genl.h"
+
+static const struct {
+	const char *name;
+	int (*run)(struct lf_genl *g, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "version", ctl_version, "version [--json]   module version and capabilities" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: l2tpfast-ctl COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	struct lf_genl g;
+	size_t i;
+	int ret;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (lf_genl_open(&g, L2TPFAST_FAMILY_NAME) < 0)
+			return 1;
+		ret = commands[i].run(&g, argc - 1, argv + 1);
+		lf_genl_close(&g);
+		return ret;
+	}
+	fprintf(stderr, "l2tpfast-ctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -17,7 +17,16 @@ static const struct {
 	int (*run)(struct lf_genl *g, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "version", ctl_version, "version [--json]   module version and capabilities" },
+	{ "show", ctl_show,
+	  "show [TUNNEL_ID] [--json|--prometheus]   tunnels, sessions, counters" },
+	{ "watch", ctl_watch,
+	  "watch [TUNNEL_ID] [-i SECONDS] [-n COUNT]   per-session rates" },
+	{ "attach", ctl_attach,
+	  "attach TUNNEL_ID   follow a tunnel made with ip l2tp (encap udp)" },
+	{ "detach", ctl_detach, "detach TUNNEL_ID   stop following it" },
+	{ "reset", ctl_reset, "reset [TUNNEL_ID]   zero the counters" },
+	{ "version", ctl_version,
+	  "version [--json]   module version and capabilities" },
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>	/* before linux/l2tp.h: glibc's own in.h wins */
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/l2tp.h>
 
@@ -54,6 +55,51 @@ int lf_l2tp_session_create(struct lf_genl *g, const struct lf_l2tp_session_cfg *
 		return -EMSGSIZE;
 	}
 	return lf_genl_call(g, msg, 0, NULL, NULL, NULL);
+}
+
+static int info_parse(struct nlattr **tb, void *arg)
+{
+	struct lf_l2tp_tunnel_info *i = arg;
+
+	if (tb[L2TP_ATTR_CONN_ID])
+		i->id = nla_get_u32(tb[L2TP_ATTR_CONN_ID]);
+	if (tb[L2TP_ATTR_PEER_CONN_ID])
+		i->peer_id = nla_get_u32(tb[L2TP_ATTR_PEER_CONN_ID]);
+	if (tb[L2TP_ATTR_PROTO_VERSION])
+		i->version = nla_get_u8(tb[L2TP_ATTR_PROTO_VERSION]);
+	if (tb[L2TP_ATTR_ENCAP_TYPE])
+		i->encap = nla_get_u16(tb[L2TP_ATTR_ENCAP_TYPE]);
+	if (tb[L2TP_ATTR_IP_SADDR] && tb[L2TP_ATTR_IP_DADDR]) {
+		i->local.family = AF_INET;
+		i->peer.family = AF_INET;
+		memcpy(i->local.addr, nla_data(tb[L2TP_ATTR_IP_SADDR]), 4);
+		memcpy(i->peer.addr, nla_data(tb[L2TP_ATTR_IP_DADDR]), 4);
+	} else if (tb[L2TP_ATTR_IP6_SADDR] && tb[L2TP_ATTR_IP6_DADDR]) {
+		i->local.family = AF_INET6;
+		i->peer.family = AF_INET6;
+		memcpy(i->local.addr, nla_data(tb[L2TP_ATTR_IP6_SADDR]), 16);
+		memcpy(i->peer.addr, nla_data(tb[L2TP_ATTR_IP6_DADDR]), 16);
+	}
+	if (tb[L2TP_ATTR_UDP_SPORT])
+		i->local.port = nla_get_u16(tb[L2TP_ATTR_UDP_SPORT]);
+	if (tb[L2TP_ATTR_UDP_DPORT])
+		i->peer.port = nla_get_u16(tb[L2TP_ATTR_UDP_DPORT]);
+	return 0;
+}
+
+int lf_l2tp_tunnel_info_get(struct lf_genl *g, uint32_t tunnel_id,
+			    struct lf_l2tp_tunnel_info *info)
+{
+	struct nl_msg *msg = lf_genl_msg(g, L2TP_CMD_TUNNEL_GET, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	memset(info, 0, sizeof(*info));
+	if (nla_put_u32(msg, L2TP_ATTR_CONN_ID, tunnel_id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return lf_genl_call(g, msg, L2TP_ATTR_MAX, NULL, info_parse, info);
 }
 
 static uint64_t stat_u64(struct nlattr **s, int type)

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "addr.h"
 #include "genl.h"
 
 struct lf_l2tp_tunnel_cfg {
@@ -34,6 +35,18 @@ struct lf_l2tp_stats {
 	uint64_t rx_cookie_discards, rx_invalid;
 };
 
+/* What the kernel's l2tp family says of one tunnel. */
+struct lf_l2tp_tunnel_info {
+	uint32_t id;
+	uint32_t peer_id;
+	uint8_t version;
+	uint16_t encap;		/* L2TP_ENCAPTYPE_UDP or _IP */
+	struct lf_addr local;
+	struct lf_addr peer;
+};
+
+int lf_l2tp_tunnel_info_get(struct lf_genl *g, uint32_t tunnel_id,
+			    struct lf_l2tp_tunnel_info *info);
 int lf_l2tp_tunnel_create(struct lf_genl *g, const struct lf_l2tp_tunnel_cfg *c);
 int lf_l2tp_tunnel_delete(struct lf_genl *g, uint32_t tunnel_id);
 int lf_l2tp_session_create(struct lf_genl *g, const struct lf_l2tp_session_cfg *c);

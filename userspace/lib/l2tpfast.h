@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The l2tpfast genl family from userspace: attach/detach/reset, and a
+ * snapshot of every attached tunnel with its sessions and counters, the one
+ * model that l2tpfast-ctl's table, JSON and Prometheus output all print.
+ */
+#ifndef L2TPFAST_LIB_H
+#define L2TPFAST_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/l2tpfast.h>
+
+#include "addr.h"
+#include "genl.h"
+
+struct lf_counters {
+	uint64_t v[L2TPFAST_A_COUNTERS_MAX + 1];	/* by attribute type */
+};
+
+struct lf_session {
+	uint32_t tunnel_id;
+	uint32_t id;
+	uint32_t peer_id;
+	char ifname[32];
+	struct lf_counters c;
+};
+
+struct lf_tunnel {
+	uint32_t id;
+	uint32_t peer_id;
+	uint8_t version;
+	uint32_t session_count;
+	struct lf_addr local;
+	struct lf_addr peer;
+	struct lf_counters c;
+	struct lf_session *sessions;
+	size_t n_sessions;
+};
+
+struct lf_snapshot {
+	uint64_t taken_ns;	/* CLOCK_REALTIME when the dump started */
+	struct lf_tunnel *tunnels;
+	size_t n_tunnels;
+};
+
+/* Where the tunnel's UDP socket is, as the kernel's l2tp family says. */
+struct lf_tunnel_attach {
+	uint32_t id;
+	uint8_t version;
+	int fd;			/* >= 0: attach by this socket */
+	struct lf_addr local;
+	struct lf_addr peer;
+};
+
+int lf_tunnel_attach(struct lf_genl *g, const struct lf_tunnel_attach *a);
+int lf_tunnel_detach(struct lf_genl *g, uint32_t tunnel_id);
+/* tunnel_id 0: every tunnel of the netns. */
+int lf_counters_reset(struct lf_genl *g, uint32_t tunnel_id);
+
+/* tunnel_id 0: all attached tunnels. Tunnels sorted by id, sessions too. */
+int lf_snapshot_take(struct lf_genl *g, uint32_t tunnel_id,
+		     struct lf_snapshot *s);
+void lf_snapshot_free(struct lf_snapshot *s);
+const struct lf_tunnel *lf_snapshot_tunnel(const struct lf_snapshot *s,
+					   uint32_t id);
+const struct lf_session *lf_tunnel_session(const struct lf_tunnel *t,
+					   uint32_t id);
+
+#endif /* L2TPFAST_LIB_H */

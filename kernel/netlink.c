@@ -11,13 +11,44 @@
 
 #include <linux/utsname.h>
 #include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 #include <uapi/linux/l2tpfast.h>
 
 #include "compat.h"
 #include "netlink.h"
+#include "session.h"
+#include "sock.h"
+#include "tunnel.h"
 #include "version.h"
 
 static struct genl_family l2tpfast_genl_family;
+
+/* Cleared before the family goes away, so that late events are dropped. */
+static bool l2tpfast_genl_up;
+
+static const struct nla_policy
+l2tpfast_tunnel_attach_policy[L2TPFAST_A_TUNNEL_PEER_PORT + 1] = {
+	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[L2TPFAST_A_TUNNEL_VERSION] = NLA_POLICY_RANGE(NLA_U8, 2, 3),
+	[L2TPFAST_A_TUNNEL_FD] = { .type = NLA_U32 },
+	[L2TPFAST_A_TUNNEL_LOCAL_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[L2TPFAST_A_TUNNEL_LOCAL_PORT] = { .type = NLA_U16 },
+	[L2TPFAST_A_TUNNEL_PEER_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[L2TPFAST_A_TUNNEL_PEER_PORT] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy
+l2tpfast_tunnel_id_policy[L2TPFAST_A_TUNNEL_ID + 1] = {
+	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy
+l2tpfast_session_get_policy[L2TPFAST_A_SESSION_ID + 1] = {
+	[L2TPFAST_A_SESSION_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[L2TPFAST_A_SESSION_ID] = { .type = NLA_U32 },
+};
 
 static u32 l2tpfast_caps(void)
 {
@@ -62,10 +93,445 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+static struct l2tpfast_net *l2tpfast_nl_net(struct genl_info *info)
+{
+	return l2tpfast_net(genl_info_net(info));
+}
+
+/* A v4-mapped peer on an IPv6 socket is reached over IPv4. */
+static bool l2tpfast_sk_is_v6(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	return sk->sk_family == AF_INET6 &&
+	       !ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+#else
+	return false;
+#endif
+}
+
+/* The tunnel socket's own addresses: what l2tp_xmit_skb() sends from/to. */
+static int l2tpfast_nl_put_addrs(struct sk_buff *msg, struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	int err;
+
+	if (l2tpfast_sk_is_v6(sk))
+		err = nla_put_in6_addr(msg, L2TPFAST_A_TUNNEL_LOCAL_ADDR,
+				       &sk->sk_v6_rcv_saddr) ||
+		      nla_put_in6_addr(msg, L2TPFAST_A_TUNNEL_PEER_ADDR,
+				       &sk->sk_v6_daddr);
+	else
+		err = nla_put_in_addr(msg, L2TPFAST_A_TUNNEL_LOCAL_ADDR,
+				      inet->inet_saddr) ||
+		      nla_put_in_addr(msg, L2TPFAST_A_TUNNEL_PEER_ADDR,
+				      inet->inet_daddr);
+	if (err ||
+	    nla_put_u16(msg, L2TPFAST_A_TUNNEL_LOCAL_PORT,
+			ntohs(inet->inet_sport)) ||
+	    nla_put_u16(msg, L2TPFAST_A_TUNNEL_PEER_PORT,
+			ntohs(inet->inet_dport)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int l2tpfast_nl_fill_tunnel(struct sk_buff *msg,
+				   struct l2tpfast_tunnel *t, u32 portid,
+				   u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &l2tpfast_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, L2TPFAST_A_TUNNEL_ID, t->id) ||
+	    nla_put_u32(msg, L2TPFAST_A_TUNNEL_PEER_ID, READ_ONCE(t->peer_id)) ||
+	    nla_put_u8(msg, L2TPFAST_A_TUNNEL_VERSION, t->version) ||
+	    l2tpfast_nl_put_addrs(msg, t->sk) ||
+	    nla_put_u32(msg, L2TPFAST_A_TUNNEL_SESSION_COUNT, t->n_sessions) ||
+	    l2tpfast_stats_fill(msg, L2TPFAST_A_TUNNEL_COUNTERS, &t->stats)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static int l2tpfast_nl_fill_session(struct sk_buff *msg,
+				    struct l2tpfast_tunnel *t,
+				    struct l2tpfast_session *s, u32 portid,
+				    u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &l2tpfast_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, L2TPFAST_A_SESSION_TUNNEL_ID, t->id) ||
+	    nla_put_u32(msg, L2TPFAST_A_SESSION_ID, s->id) ||
+	    nla_put_u32(msg, L2TPFAST_A_SESSION_PEER_ID, s->peer_id) ||
+	    (s->ifname[0] &&
+	     nla_put_string(msg, L2TPFAST_A_SESSION_IFNAME, s->ifname)) ||
+	    l2tpfast_stats_fill(msg, L2TPFAST_A_SESSION_COUNTERS, &s->stats)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static void l2tpfast_nl_notify(struct net *net, struct sk_buff *msg, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&l2tpfast_genl_family, net, msg, 0, 0,
+				GFP_KERNEL);
+}
+
+void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add)
+{
+	struct net *net = t->ln->net;
+	struct sk_buff *msg;
+
+	if (!READ_ONCE(l2tpfast_genl_up) ||
+	    !genl_has_listeners(&l2tpfast_genl_family, net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	l2tpfast_nl_notify(net, msg,
+			   l2tpfast_nl_fill_tunnel(msg, t, 0, 0, 0, add ?
+						   L2TPFAST_CMD_TUNNEL_ADD_NTF :
+						   L2TPFAST_CMD_TUNNEL_DEL_NTF));
+}
+
+void l2tpfast_nl_notify_session(struct l2tpfast_tunnel *t,
+				struct l2tpfast_session *s, bool add)
+{
+	struct net *net = t->ln->net;
+	struct sk_buff *msg;
+	u8 cmd = add ? L2TPFAST_CMD_SESSION_ADD_NTF :
+		       L2TPFAST_CMD_SESSION_DEL_NTF;
+
+	if (!READ_ONCE(l2tpfast_genl_up) ||
+	    !genl_has_listeners(&l2tpfast_genl_family, net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	l2tpfast_nl_notify(net, msg,
+			   l2tpfast_nl_fill_session(msg, t, s, 0, 0, 0, cmd));
+}
+
+/* The socket of the tunnel to attach: the caller's fd, or found by address. */
+static struct sock *l2tpfast_nl_attach_sock(struct net *net,
+					    struct genl_info *info, int *err)
+{
+	struct nlattr **a = info->attrs;
+	struct l2tpfast_sock_addr addr = {};
+	struct sock *sk;
+	int len;
+
+	if (a[L2TPFAST_A_TUNNEL_FD])
+		return l2tpfast_sock_from_fd(net,
+					     nla_get_u32(a[L2TPFAST_A_TUNNEL_FD]),
+					     err);
+
+	*err = -EINVAL;
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_LOCAL_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_LOCAL_PORT) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_PEER_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_PEER_PORT))
+		return NULL;
+	len = nla_len(a[L2TPFAST_A_TUNNEL_LOCAL_ADDR]);
+	if ((len != 4 && len != 16) ||
+	    len != nla_len(a[L2TPFAST_A_TUNNEL_PEER_ADDR])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "addresses must both be IPv4 (4 bytes) or IPv6 (16 bytes)");
+		return NULL;
+	}
+	addr.family = len == 4 ? AF_INET : AF_INET6;
+	nla_memcpy(&addr.local, a[L2TPFAST_A_TUNNEL_LOCAL_ADDR], len);
+	nla_memcpy(&addr.peer, a[L2TPFAST_A_TUNNEL_PEER_ADDR], len);
+	addr.local_port = nla_get_u16(a[L2TPFAST_A_TUNNEL_LOCAL_PORT]);
+	addr.peer_port = nla_get_u16(a[L2TPFAST_A_TUNNEL_PEER_PORT]);
+
+	sk = l2tpfast_sock_lookup(net, &addr);
+	if (!sk) {
+		*err = -ENOENT;
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no UDP socket with these addresses and ports; pass the tunnel's L2TP_ATTR_IP*_SADDR/DADDR and UDP_SPORT/DPORT");
+	}
+	return sk;
+}
+
+static int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb,
+					  struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct l2tpfast_attach req = {};
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_VERSION))
+		return -EINVAL;
+	req.id = nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]);
+	req.version = nla_get_u8(info->attrs[L2TPFAST_A_TUNNEL_VERSION]);
+
+	req.sk = l2tpfast_nl_attach_sock(ln->net, info, &err);
+	if (!req.sk)
+		return err;
+	err = l2tpfast_sock_check(ln->net, req.sk, req.id);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "not the UDP socket of this l2tp_core tunnel id");
+		goto out;
+	}
+
+	mutex_lock(&ln->lock);
+	err = l2tpfast_tunnel_attach(ln, &req);
+	mutex_unlock(&ln->lock);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "tunnel already attached, or its socket is not l2tp_core's alone");
+out:
+	if (err)
+		sock_put(req.sk);
+	return err;
+}
+
+static int l2tpfast_nl_tunnel_detach_doit(struct sk_buff *skb,
+					  struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct l2tpfast_tunnel *t;
+	int err = -ENOENT;
+
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_ID))
+		return -EINVAL;
+	mutex_lock(&ln->lock);
+	t = l2tpfast_tunnel_find(ln,
+				 nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]));
+	if (t) {
+		l2tpfast_tunnel_detach(t);
+		err = 0;
+	}
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int l2tpfast_nl_tunnel_get_doit(struct sk_buff *skb,
+				       struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct l2tpfast_tunnel *t;
+	struct sk_buff *msg;
+	int err = -ENOENT;
+
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_TUNNEL_ID))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&ln->lock);
+	t = l2tpfast_tunnel_find(ln,
+				 nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]));
+	if (t)
+		err = l2tpfast_nl_fill_tunnel(msg, t, info->snd_portid,
+					      info->snd_seq, 0,
+					      L2TPFAST_CMD_TUNNEL_GET);
+	mutex_unlock(&ln->lock);
+
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: the tunnel id to go on from. */
+static int l2tpfast_nl_tunnel_get_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	struct l2tpfast_net *ln = l2tpfast_net(sock_net(skb->sk));
+	struct l2tpfast_tunnel *t;
+	unsigned long id;
+
+	mutex_lock(&ln->lock);
+	xa_for_each_start(&ln->tunnels, id, t, cb->args[0]) {
+		if (l2tpfast_nl_fill_tunnel(skb, t,
+					    NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    L2TPFAST_CMD_TUNNEL_GET))
+			break;
+		cb->args[0] = id + 1;
+	}
+	mutex_unlock(&ln->lock);
+	return skb->len;
+}
+
+static int l2tpfast_nl_session_get_doit(struct sk_buff *skb,
+					struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct l2tpfast_session *s = NULL;
+	struct l2tpfast_tunnel *t;
+	struct sk_buff *msg;
+	int err = -ENOENT;
+
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_SESSION_TUNNEL_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_SESSION_ID))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	mutex_lock(&ln->lock);
+	t = l2tpfast_tunnel_find(ln,
+				 nla_get_u32(info->attrs[L2TPFAST_A_SESSION_TUNNEL_ID]));
+	if (t)
+		s = l2tpfast_session_find(t,
+					  nla_get_u32(info->attrs[L2TPFAST_A_SESSION_ID]));
+	if (s)
+		err = l2tpfast_nl_fill_session(msg, t, s, info->snd_portid,
+					       info->snd_seq, 0,
+					       L2TPFAST_CMD_SESSION_GET);
+	mutex_unlock(&ln->lock);
+
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* One tunnel's sessions from cb->args[1] on; false when the skb is full. */
+static bool l2tpfast_nl_dump_sessions(struct sk_buff *skb,
+				      struct netlink_callback *cb,
+				      struct l2tpfast_tunnel *t)
+{
+	struct l2tpfast_session *s;
+	unsigned long id;
+
+	xa_for_each_start(&t->sessions, id, s, cb->args[1]) {
+		if (l2tpfast_nl_fill_session(skb, t, s,
+					     NETLINK_CB(cb->skb).portid,
+					     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					     L2TPFAST_CMD_SESSION_GET))
+			return false;
+		cb->args[1] = id + 1;
+	}
+	return true;
+}
+
+/*
+ * Resumes across messages from (cb->args[0], cb->args[1]): the tunnel id and
+ * session id to go on from; cb->args[2] is the optional tunnel id filter.
+ */
+static int l2tpfast_nl_session_get_dumpit(struct sk_buff *skb,
+					  struct netlink_callback *cb)
+{
+	struct l2tpfast_net *ln = l2tpfast_net(sock_net(skb->sk));
+	struct l2tpfast_tunnel *t;
+	unsigned long id;
+
+	mutex_lock(&ln->lock);
+	xa_for_each_start(&ln->tunnels, id, t, cb->args[0]) {
+		if (cb->args[2] && id != cb->args[2])
+			continue;
+		if (id != cb->args[0])
+			cb->args[1] = 0;
+		cb->args[0] = id;
+		if (!l2tpfast_nl_dump_sessions(skb, cb, t))
+			break;
+		cb->args[0] = id + 1;
+		cb->args[1] = 0;
+	}
+	mutex_unlock(&ln->lock);
+	return skb->len;
+}
+
+/* Read the optional tunnel id filter once, when the dump starts. */
+static int l2tpfast_nl_session_get_start(struct netlink_callback *cb)
+{
+	struct nlattr *tb[L2TPFAST_A_SESSION_ID + 1];
+	int err;
+
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, L2TPFAST_A_SESSION_ID,
+			  l2tpfast_session_get_policy, cb->extack);
+	if (err)
+		return err;
+	if (tb[L2TPFAST_A_SESSION_TUNNEL_ID])
+		cb->args[2] = nla_get_u32(tb[L2TPFAST_A_SESSION_TUNNEL_ID]);
+	return 0;
+}
+
+static int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb,
+					   struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct nlattr *id = info->attrs[L2TPFAST_A_TUNNEL_ID];
+	struct l2tpfast_tunnel *t;
+	unsigned long i;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	if (id) {
+		t = l2tpfast_tunnel_find(ln, nla_get_u32(id));
+		if (t)
+			l2tpfast_tunnel_reset(t);
+		else
+			err = -ENOENT;
+	} else {
+		xa_for_each(&ln->tunnels, i, t)
+			l2tpfast_tunnel_reset(t);
+	}
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
 static const struct genl_ops l2tpfast_genl_ops[] = {
 	{
 		.cmd = L2TPFAST_CMD_VERSION_GET,
 		.doit = l2tpfast_nl_version_get_doit,
+	},
+	{
+		.cmd = L2TPFAST_CMD_TUNNEL_ATTACH,
+		.doit = l2tpfast_nl_tunnel_attach_doit,
+		.policy = l2tpfast_tunnel_attach_policy,
+		.maxattr = L2TPFAST_A_TUNNEL_PEER_PORT,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = L2TPFAST_CMD_TUNNEL_DETACH,
+		.doit = l2tpfast_nl_tunnel_detach_doit,
+		.policy = l2tpfast_tunnel_id_policy,
+		.maxattr = L2TPFAST_A_TUNNEL_ID,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = L2TPFAST_CMD_TUNNEL_GET,
+		.doit = l2tpfast_nl_tunnel_get_doit,
+		.dumpit = l2tpfast_nl_tunnel_get_dumpit,
+		.policy = l2tpfast_tunnel_id_policy,
+		.maxattr = L2TPFAST_A_TUNNEL_ID,
+	},
+	{
+		.cmd = L2TPFAST_CMD_SESSION_GET,
+		.doit = l2tpfast_nl_session_get_doit,
+		.start = l2tpfast_nl_session_get_start,
+		.dumpit = l2tpfast_nl_session_get_dumpit,
+		.policy = l2tpfast_session_get_policy,
+		.maxattr = L2TPFAST_A_SESSION_ID,
+	},
+	{
+		.cmd = L2TPFAST_CMD_COUNTERS_RESET,
+		.doit = l2tpfast_nl_counters_reset_doit,
+		.policy = l2tpfast_tunnel_id_policy,
+		.maxattr = L2TPFAST_A_TUNNEL_ID,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -88,10 +554,16 @@ static struct genl_family l2tpfast_genl_family __ro_after_init = {
 
 int __init l2tpfast_genl_init(void)
 {
-	return genl_register_family(&l2tpfast_genl_family);
+	int err;
+
+	err = genl_register_family(&l2tpfast_genl_family);
+	if (!err)
+		WRITE_ONCE(l2tpfast_genl_up, true);
+	return err;
 }
 
 void l2tpfast_genl_exit(void)
 {
+	WRITE_ONCE(l2tpfast_genl_up, false);
 	genl_unregister_family(&l2tpfast_genl_family);
 }

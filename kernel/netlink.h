@@ -2,7 +2,17 @@
 #ifndef _L2TPFAST_NETLINK_H
 #define _L2TPFAST_NETLINK_H
 
+#include <linux/types.h>
+
+struct l2tpfast_session;
+struct l2tpfast_tunnel;
+
 int l2tpfast_genl_init(void);
 void l2tpfast_genl_exit(void);
+
+/* Tell the events group; under the netns mutex, process context. */
+void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add);
+void l2tpfast_nl_notify_session(struct l2tpfast_tunnel *t,
+				struct l2tpfast_session *s, bool add);
 
 #endif /* _L2TPFAST_NETLINK_H */

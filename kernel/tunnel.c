@@ -31,18 +31,13 @@
 
 struct workqueue_struct *l2tpfast_wq;
 
-static u32 l2tpfast_sk_hash(const struct sock *sk)
-{
-	return hash_ptr(sk, L2TPFAST_SK_HASH_BITS);
-}
-
 /* RCU readers only: the rx and tx paths. */
 struct l2tpfast_tunnel *l2tpfast_tunnel_find_sk(const struct sock *sk)
 {
 	struct l2tpfast_net *ln = l2tpfast_net(sock_net(sk));
 	struct l2tpfast_tunnel *t;
 
-	hlist_for_each_entry_rcu(t, &ln->by_sk[l2tpfast_sk_hash(sk)], by_sk_node) {
+	hash_for_each_possible_rcu(ln->by_sk, t, by_sk_node, (unsigned long)sk) {
 		if (t->sk == sk)
 			return t;
 	}
@@ -128,7 +123,7 @@ int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,
 		goto err_erase;
 
 	/* Visible to the fast path before packets are steered to us. */
-	hash_add_rcu(ln->by_sk, &t->by_sk_node, l2tpfast_sk_hash(t->sk));
+	hash_add_rcu(ln->by_sk, &t->by_sk_node, (unsigned long)t->sk);
 	err = l2tpfast_sock_attach(t);
 	if (err)
 		goto err_unhash;

@@ -130,3 +130,100 @@ ns_cleanup() {
 	ns_list=()
 }
 trap ns_cleanup EXIT
+
+# --- L2TP topologies shared by the statistics tests ---------------------
+#
+#   netns $NS_A                          netns $NS_B
+#   veth0 192.0.2.1/24 ---------------- veth0 192.0.2.2/24
+#
+NS_A=lf-a
+NS_B=lf-b
+IP_A=192.0.2.1
+IP_B=192.0.2.2
+
+a() { say ip netns exec "$NS_A" "$@"; }
+b() { say ip netns exec "$NS_B" "$@"; }
+
+topo_veth() {
+	ns_add "$NS_A" && ns_add "$NS_B" || return 1
+	ip link add veth0 netns "$NS_A" type veth peer name veth0 netns "$NS_B"
+	ip -n "$NS_A" addr add "$IP_A/24" dev veth0
+	ip -n "$NS_B" addr add "$IP_B/24" dev veth0
+	ip -n "$NS_A" link set veth0 up
+	ip -n "$NS_B" link set veth0 up
+}
+
+# l2tpv3_eth TID_A TID_B SID_A SID_B PORT NET: an L2TPv3 Ethernet pseudowire
+# made with ip l2tp; interfaces get NET.1 (A) and NET.2 (B), no IPv6, static
+# neighbours, so that nothing but the test's own traffic crosses it.
+l2tpv3_eth() {
+	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 ifa ifb
+	ip -n "$NS_A" l2tp add tunnel tunnel_id "$ta" peer_tunnel_id "$tb" encap udp \
+		local "$IP_A" remote "$IP_B" udp_sport "$port" udp_dport "$port" || return 1
+	ip -n "$NS_B" l2tp add tunnel tunnel_id "$tb" peer_tunnel_id "$ta" encap udp \
+		local "$IP_B" remote "$IP_A" udp_sport "$port" udp_dport "$port" || return 1
+	ip -n "$NS_A" l2tp add session name "lfe$sa" tunnel_id "$ta" session_id "$sa" peer_session_id "$sb" || return 1
+	ip -n "$NS_B" l2tp add session name "lfe$sb" tunnel_id "$tb" session_id "$sb" peer_session_id "$sa" || return 1
+	ifa=lfe$sa
+	ifb=lfe$sb
+	ip netns exec "$NS_A" sysctl -qw "net.ipv6.conf.$ifa.disable_ipv6=1"
+	ip netns exec "$NS_B" sysctl -qw "net.ipv6.conf.$ifb.disable_ipv6=1"
+	ip -n "$NS_A" addr add "$net.1/30" dev "$ifa"
+	ip -n "$NS_B" addr add "$net.2/30" dev "$ifb"
+	ip -n "$NS_A" neigh replace "$net.2" dev "$ifa" nud permanent \
+		lladdr "$(ip netns exec "$NS_B" cat "/sys/class/net/$ifb/address")"
+	ip -n "$NS_B" neigh replace "$net.1" dev "$ifb" nud permanent \
+		lladdr "$(ip netns exec "$NS_A" cat "/sys/class/net/$ifa/address")"
+	ip -n "$NS_A" link set "$ifa" up
+	ip -n "$NS_B" link set "$ifb" up
+}
+
+# ppp_l2tpv2 TID_A TID_B SID_A SID_B PORT NET: an L2TPv2 PPP pseudowire
+# without an LNS (selftests/l2tp-peer + pppd both ends), A in LNS mode;
+# waits until IPCP is up on both ends. No LCP echoes, no IPv6, no
+# compression: the test's pings are the only data.
+ppp_opts="nodetach noauth nodefaultroute noipv6 noccp novj nodeflate nobsdcomp \
+	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400"
+ppp_l2tpv2() {
+	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 i
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_A" l2tp-peer ppp "$IP_A:$port" "$IP_B:$port" "$ta:$tb" "$sa:$sb" \
+		--lns -- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
+		logfile "/tmp/lf-pppd-$sa.log" >/dev/null 2>&1 &
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_B" l2tp-peer ppp "$IP_B:$port" "$IP_A:$port" "$tb:$ta" "$sb:$sa" \
+		-- $ppp_opts ifname "lfp$sb" "$net.2:$net.1" \
+		logfile "/tmp/lf-pppd-$sb.log" >/dev/null 2>&1 &
+	for i in $(seq 100); do
+		ip -n "$NS_A" addr show dev "lfp$sa" 2>/dev/null | grep -q "inet $net.1" &&
+			ip -n "$NS_B" addr show dev "lfp$sb" 2>/dev/null | grep -q "inet $net.2" &&
+			return 0
+		sleep 0.2
+	done
+	diag "$(cat "/tmp/lf-pppd-$sa.log" "/tmp/lf-pppd-$sb.log" 2>/dev/null)"
+	return 1
+}
+
+# jq-less JSON reads: json_get JSON PY_EXPR (d is the parsed document).
+json_get() {
+	/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"
+}
+
+# l2tpfast's counter KEY of session SID of tunnel TID in netns NS.
+lf_session_counter() {
+	local ns=$1 tid=$2 sid=$3 key=$4
+	json_get "$(ip netns exec "$ns" l2tpfast-ctl show "$tid" --json)" \
+		"[s for t in d['tunnels'] for s in t['sessions'] if s['session_id'] == $sid][0]['counters']['$key']"
+}
+
+lf_tunnel_counter() {
+	local ns=$1 tid=$2 key=$3
+	json_get "$(ip netns exec "$ns" l2tpfast-ctl show "$tid" --json)" \
+		"d['tunnels'][0]['counters']['$key']"
+}
+
+# The kernel's own L2TP_ATTR_STATS value KEY for a session (SID 0: tunnel).
+kernel_counter() {
+	local ns=$1 tid=$2 sid=$3 key=$4
+	json_get "$(ip netns exec "$ns" l2tp-peer stats "$tid" "$sid")" "d['$key']"
+}

@@ -31,6 +31,7 @@ static bool l2tpfast_genl_up;
 static const struct nla_policy
 l2tpfast_tunnel_attach_policy[L2TPFAST_A_TUNNEL_PEER_PORT + 1] = {
 	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[L2TPFAST_A_TUNNEL_PEER_ID] = { .type = NLA_U32 },
 	[L2TPFAST_A_TUNNEL_VERSION] = NLA_POLICY_RANGE(NLA_U8, 2, 3),
 	[L2TPFAST_A_TUNNEL_FD] = { .type = NLA_U32 },
 	[L2TPFAST_A_TUNNEL_LOCAL_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
@@ -278,6 +279,8 @@ static int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb,
 		return -EINVAL;
 	req.id = nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]);
 	req.version = nla_get_u8(info->attrs[L2TPFAST_A_TUNNEL_VERSION]);
+	if (info->attrs[L2TPFAST_A_TUNNEL_PEER_ID])
+		req.peer_id = nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_PEER_ID]);
 
 	req.sk = l2tpfast_nl_attach_sock(ln->net, info, &err);
 	if (!req.sk)

@@ -78,6 +78,7 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
 	t->ln = ln;
 	t->id = req->id;
 	t->version = req->version;
+	t->peer_id = req->peer_id;
 	xa_init(&t->sessions);
 	xa_init(&t->sessions_by_peer);
 	INIT_RCU_WORK(&t->free_work, l2tpfast_tunnel_free_work);

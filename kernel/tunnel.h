@@ -53,6 +53,7 @@ struct l2tpfast_tunnel *l2tpfast_tunnel_find(struct l2tpfast_net *ln, u32 id);
 struct l2tpfast_attach {
 	u32 id;
 	u8 version;
+	u32 peer_id;			/* 0: learned by the next sync */
 	struct sock *sk;		/* a reference the attach consumes */
 };
 

@@ -6,7 +6,9 @@
  * connected to them, and pppd (pppol2tp plugin) running PPP over it.
  *
  *   l2tp-peer ppp LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SID:PEER_SID
- *                 [--lns] -- PPPD_OPTION...
+ *                 [--lns] [--attach] -- PPPD_OPTION...
+ *                 (--attach: attach the tunnel to l2tpfast by its socket fd,
+ *                 as an LNS that made the socket does)
  *   l2tp-peer stats TID [SID]     the kernel's own counters, as JSON
  */
 
@@ -26,6 +28,7 @@
 
 #include "genl.h"
 #include "l2tp.h"
+#include "l2tpfast.h"
 
 #define PPPOL2TP_PLUGIN "pppol2tp.so"
 
@@ -109,6 +112,24 @@ static int pppol2tp_connect(int fd, const union sa *remote, uint32_t tid,
 	return -1;
 }
 
+static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
+{
+	struct lf_tunnel_attach a = {
+		.id = tunnel_id, .peer_id = peer_id, .version = 2, .fd = fd,
+	};
+	struct lf_genl g;
+	int ret;
+
+	if (lf_genl_open(&g, L2TPFAST_FAMILY_NAME) < 0)
+		return -1;
+	ret = lf_tunnel_attach(&g, &a);
+	lf_genl_close(&g);
+	if (ret)
+		fprintf(stderr, "l2tp-peer: attach by fd: %s\n",
+			lf_genl_strerror(ret));
+	return ret;
+}
+
 static int cmd_ppp(int argc, char **argv)
 {
 	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
@@ -117,7 +138,7 @@ static int cmd_ppp(int argc, char **argv)
 	struct lf_genl g;
 	char fdarg[16], tidarg[16], sidarg[16];
 	char **pargv;
-	int fd, pfd, i, n, ret, first = 5;
+	int fd, pfd, i, n, ret, first = 5, attach = 0;
 
 	if (argc < 5 || parse_addr(argv[1], &local) ||
 	    parse_addr(argv[2], &remote) ||
@@ -128,6 +149,10 @@ static int cmd_ppp(int argc, char **argv)
 	}
 	if (first < argc && !strcmp(argv[first], "--lns")) {
 		s.lns_mode = 1;
+		first++;
+	}
+	if (first < argc && !strcmp(argv[first], "--attach")) {
+		attach = 1;
 		first++;
 	}
 	if (first < argc && !strcmp(argv[first], "--"))
@@ -158,6 +183,8 @@ static int cmd_ppp(int argc, char **argv)
 		perror("l2tp-peer: pppol2tp socket");
 		return 1;
 	}
+	if (attach && attach_fd(fd, t.tunnel_id, t.peer_tunnel_id))
+		return 1;
 
 	/* pppd inherits both sockets; the tunnel lives as long as they do. */
 	n = argc - first;
@@ -226,7 +253,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
 	fprintf(stderr,
-		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] -- PPPD_OPTION...\n"
+		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] [--attach] -- PPPD_OPTION...\n"
 		"       l2tp-peer stats TID [SID]\n");
 	return 2;
 }

@@ -151,6 +151,34 @@ topo_veth() {
 	ip -n "$NS_B" addr add "$IP_B/24" dev veth0
 	ip -n "$NS_A" link set veth0 up
 	ip -n "$NS_B" link set veth0 up
+	quiet_link "$NS_A" veth0 "$NS_B" veth0 "$IP_A" "$IP_B"
+}
+
+# A second link for IPv6 underlays: veth6, 2001:db8::1 and ::2. Set
+# UNDERLAY_A/UNDERLAY_B to IP6_A/IP6_B to build pseudowires over it.
+IP6_A=2001:db8::1
+IP6_B=2001:db8::2
+topo_veth6() {
+	ip link add veth6 netns "$NS_A" type veth peer name veth6 netns "$NS_B"
+	ip -n "$NS_A" addr add "$IP6_A/64" dev veth6 nodad
+	ip -n "$NS_B" addr add "$IP6_B/64" dev veth6 nodad
+	ip -n "$NS_A" link set veth6 up
+	ip -n "$NS_B" link set veth6 up
+	ip -n "$NS_A" -6 neigh replace "$IP6_B" dev veth6 nud permanent \
+		lladdr "$(ip netns exec "$NS_B" cat /sys/class/net/veth6/address)"
+	ip -n "$NS_B" -6 neigh replace "$IP6_A" dev veth6 nud permanent \
+		lladdr "$(ip netns exec "$NS_A" cat /sys/class/net/veth6/address)"
+}
+
+# quiet_link NS_A IF_A NS_B IF_B IP_A IP_B: no IPv6, static neighbours,
+# so that the only frames on the link are the test's own.
+quiet_link() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+	ip netns exec "$3" sysctl -qw "net.ipv6.conf.$4.disable_ipv6=1"
+	ip -n "$1" neigh replace "$6" dev "$2" nud permanent \
+		lladdr "$(ip netns exec "$3" cat "/sys/class/net/$4/address")"
+	ip -n "$3" neigh replace "$5" dev "$4" nud permanent \
+		lladdr "$(ip netns exec "$1" cat "/sys/class/net/$2/address")"
 }
 
 # l2tpv3_eth TID_A TID_B SID_A SID_B PORT NET: an L2TPv3 Ethernet pseudowire
@@ -158,40 +186,39 @@ topo_veth() {
 # neighbours, so that nothing but the test's own traffic crosses it.
 l2tpv3_eth() {
 	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 ifa ifb
+	local ua=${UNDERLAY_A:-$IP_A} ub=${UNDERLAY_B:-$IP_B}
 	ip -n "$NS_A" l2tp add tunnel tunnel_id "$ta" peer_tunnel_id "$tb" encap udp \
-		local "$IP_A" remote "$IP_B" udp_sport "$port" udp_dport "$port" || return 1
+		local "$ua" remote "$ub" udp_sport "$port" udp_dport "$port" || return 1
 	ip -n "$NS_B" l2tp add tunnel tunnel_id "$tb" peer_tunnel_id "$ta" encap udp \
-		local "$IP_B" remote "$IP_A" udp_sport "$port" udp_dport "$port" || return 1
+		local "$ub" remote "$ua" udp_sport "$port" udp_dport "$port" || return 1
 	ip -n "$NS_A" l2tp add session name "lfe$sa" tunnel_id "$ta" session_id "$sa" peer_session_id "$sb" || return 1
 	ip -n "$NS_B" l2tp add session name "lfe$sb" tunnel_id "$tb" session_id "$sb" peer_session_id "$sa" || return 1
 	ifa=lfe$sa
 	ifb=lfe$sb
-	ip netns exec "$NS_A" sysctl -qw "net.ipv6.conf.$ifa.disable_ipv6=1"
-	ip netns exec "$NS_B" sysctl -qw "net.ipv6.conf.$ifb.disable_ipv6=1"
 	ip -n "$NS_A" addr add "$net.1/30" dev "$ifa"
 	ip -n "$NS_B" addr add "$net.2/30" dev "$ifb"
-	ip -n "$NS_A" neigh replace "$net.2" dev "$ifa" nud permanent \
-		lladdr "$(ip netns exec "$NS_B" cat "/sys/class/net/$ifb/address")"
-	ip -n "$NS_B" neigh replace "$net.1" dev "$ifb" nud permanent \
-		lladdr "$(ip netns exec "$NS_A" cat "/sys/class/net/$ifa/address")"
+	quiet_link "$NS_A" "$ifa" "$NS_B" "$ifb" "$net.1" "$net.2"
 	ip -n "$NS_A" link set "$ifa" up
 	ip -n "$NS_B" link set "$ifb" up
 }
 
-# ppp_l2tpv2 TID_A TID_B SID_A SID_B PORT NET: an L2TPv2 PPP pseudowire
+# ppp_l2tpv2 TID_A TID_B SID_A SID_B PORT NET [--attach]: an L2TPv2 PPP pseudowire
 # without an LNS (selftests/l2tp-peer + pppd both ends), A in LNS mode;
 # waits until IPCP is up on both ends. No LCP echoes, no IPv6, no
-# compression: the test's pings are the only data.
+# compression: the test's pings are the only data. --attach: A's l2tp-peer
+# attaches its tunnel to l2tpfast by the socket's fd.
 ppp_opts="nodetach noauth nodefaultroute noipv6 noccp novj nodeflate nobsdcomp \
 	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400"
 ppp_l2tpv2() {
-	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 i
+	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 attach=${7:-} i
+	local ua=${UNDERLAY_A:-$IP_A} ub=${UNDERLAY_B:-$IP_B}
+	[[ $ua == *:* ]] && ua="[$ua]" && ub="[$ub]"
 	# shellcheck disable=SC2086
-	ip netns exec "$NS_A" l2tp-peer ppp "$IP_A:$port" "$IP_B:$port" "$ta:$tb" "$sa:$sb" \
-		--lns -- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
+	ip netns exec "$NS_A" l2tp-peer ppp "$ua:$port" "$ub:$port" "$ta:$tb" "$sa:$sb" \
+		--lns $attach -- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
 		logfile "/tmp/lf-pppd-$sa.log" >/dev/null 2>&1 &
 	# shellcheck disable=SC2086
-	ip netns exec "$NS_B" l2tp-peer ppp "$IP_B:$port" "$IP_A:$port" "$tb:$ta" "$sb:$sa" \
+	ip netns exec "$NS_B" l2tp-peer ppp "$ub:$port" "$ua:$port" "$tb:$ta" "$sb:$sa" \
 		-- $ppp_opts ifname "lfp$sb" "$net.2:$net.1" \
 		logfile "/tmp/lf-pppd-$sb.log" >/dev/null 2>&1 &
 	for i in $(seq 100); do

@@ -81,16 +81,53 @@ expect "v2 lf-b sent what lf-a received" \
 	"$(lf_session_counter "$NS_A" 30 3 rx_packets)" \
 	"$(lf_session_counter "$NS_B" 40 4 tx_packets)"
 
+# --- the same over IPv6 underlays ------------------------------------------
+topo_veth6
+UNDERLAY_A=$IP6_A UNDERLAY_B=$IP6_B \
+	check "L2TPv3 Ethernet pseudowire over IPv6 up" l2tpv3_eth 50 60 5 6 1703 10.97.0
+check "attach tunnel 50 (IPv6) in lf-a" a l2tpfast-ctl attach 50
+expect "JSON local address of an IPv6 tunnel" "[$IP6_A]:1703" \
+	"$(json_get "$(ip netns exec "$NS_A" l2tpfast-ctl show 50 --json)" "d['tunnels'][0]['local']")"
+check "$N pings over L2TPv3/IPv6" b ping -q -c "$N" -i 0.05 -W 2 10.97.0.1
+for k in rx_packets tx_packets; do
+	expect "v3/IPv6 session 5 $k = $N" "$N" "$(lf_session_counter "$NS_A" 50 5 "$k")"
+done
+for k in rx_bytes tx_bytes; do
+	expect "v3/IPv6 session 5 $k equals the kernel's" \
+		"$(kernel_counter "$NS_A" 50 5 "$k")" "$(lf_session_counter "$NS_A" 50 5 "$k")"
+done
+
+UNDERLAY_A=$IP6_A UNDERLAY_B=$IP6_B \
+	check "L2TPv2 PPP pseudowire over IPv6 up" ppp_l2tpv2 70 80 7 8 1704 10.96.0 --attach
+wait_tracked() {
+	local i
+	for i in $(seq 50); do
+		[ "$(lf_session_counter "$NS_A" "$1" "$2" rx_packets 2>/dev/null)" != "" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "session 7 (PPP over IPv6, attached by fd) tracked" wait_tracked 70 7
+k0=$(kernel_counter "$NS_A" 70 7 rx_packets)
+l0=$(lf_session_counter "$NS_A" 70 7 rx_packets)
+t0=$(lf_session_counter "$NS_A" 70 7 tx_packets)
+check "$N pings over PPP/L2TPv2/IPv6" b ping -q -c "$N" -i 0.05 -W 2 10.96.0.1
+expect "v2/IPv6 session 7 rx_packets +$N" "$N" $(( $(lf_session_counter "$NS_A" 70 7 rx_packets) - l0 ))
+expect "v2/IPv6 session 7 tx_packets +$N" "$N" $(( $(lf_session_counter "$NS_A" 70 7 tx_packets) - t0 ))
+expect "v2/IPv6 rx_packets delta equals the kernel's" \
+	$(( $(kernel_counter "$NS_A" 70 7 rx_packets) - k0 )) \
+	$(( $(lf_session_counter "$NS_A" 70 7 rx_packets) - l0 ))
+
 # --- the operator's views --------------------------------------------------
 table=$(ip netns exec "$NS_A" l2tpfast-ctl show)
 diag "$table"
-expect "show lists both tunnels" "tunnel: 10 tunnel: 30" \
+expect "show lists every tunnel" "tunnel: 10 tunnel: 30 tunnel: 50 tunnel: 70" \
 	"$(grep '^tunnel:' <<<"$table" | tr '\n' ' ' | sed 's/ $//')"
 prom=$(ip netns exec "$NS_A" l2tpfast-ctl show --prometheus)
 check "prometheus: session rx counter for session 1" \
 	grep -qE '^l2tpfast_session_rx_packets_total\{tunnel="10",session="1",ifname="lfe1"\} [0-9]+$' <<<"$prom"
 expect "prometheus: every line is a comment or name{labels} value" "" \
-	"$(grep -vE '^(# (HELP|TYPE) .*|[a-z_]+\{[^}]*\} [0-9]+)$' <<<"$prom")"
+	"$(grep -vE '^(# (HELP|TYPE) .*|[a-z][a-z0-9_]*\{[^}]*\} [0-9]+)$' <<<"$prom")"
 rates=$(ip netns exec "$NS_A" l2tpfast-ctl watch 10 -i 0.5 -n 1)
 check "watch prints a rate line for session 1" grep -qE '^10 +1 +lfe1 ' <<<"$rates"
 

@@ -21,6 +21,8 @@ static const struct {
 	  "show [TUNNEL_ID] [--json|--prometheus]   tunnels, sessions, counters" },
 	{ "watch", ctl_watch,
 	  "watch [TUNNEL_ID] [-i SECONDS] [-n COUNT]   per-session rates" },
+	{ "monitor", ctl_monitor,
+	  "monitor [-n COUNT]   print tunnel and session events as they happen" },
 	{ "attach", ctl_attach,
 	  "attach TUNNEL_ID   follow a tunnel made with ip l2tp (encap udp)" },
 	{ "detach", ctl_detach, "detach TUNNEL_ID   stop following it" },

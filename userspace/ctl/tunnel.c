@@ -70,6 +70,7 @@ int ctl_attach(struct lf_genl *g, int argc, char **argv)
 		return 1;
 	}
 	a.version = info.version;
+	a.peer_id = info.peer_id;
 	a.local = info.local;
 	a.peer = info.peer;
 	ret = lf_tunnel_attach(g, &a);

@@ -30,6 +30,7 @@ int lf_tunnel_attach(struct lf_genl *g, const struct lf_tunnel_attach *a)
 		return -ENOMEM;
 	if (nla_put_u32(msg, L2TPFAST_A_TUNNEL_ID, a->id) ||
 	    nla_put_u8(msg, L2TPFAST_A_TUNNEL_VERSION, a->version) ||
+	    (a->peer_id && nla_put_u32(msg, L2TPFAST_A_TUNNEL_PEER_ID, a->peer_id)) ||
 	    (a->fd >= 0 && nla_put_u32(msg, L2TPFAST_A_TUNNEL_FD, (uint32_t)a->fd)) ||
 	    (a->fd < 0 &&
 	     (put_addr(msg, L2TPFAST_A_TUNNEL_LOCAL_ADDR,

@@ -48,6 +48,7 @@ struct lf_snapshot {
 /* Where the tunnel's UDP socket is, as the kernel's l2tp family says. */
 struct lf_tunnel_attach {
 	uint32_t id;
+	uint32_t peer_id;	/* optional (0) */
 	uint8_t version;
 	int fd;			/* >= 0: attach by this socket */
 	struct lf_addr local;

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Whatever way a tunnel goes, l2tpfast lets go of it: sessions come and go
+# with l2tp_core's, a deleted tunnel, a closed socket (a tunnel attached by
+# the fd of the socket its maker holds, as an LNS does), a deleted netns and
+# an unloaded module all free what l2tpfast held. Each change is announced
+# on the events group, which `l2tpfast-ctl monitor` prints.
+#
+#   lf-a veth0 192.0.2.1 ------------------------ lf-b veth0 192.0.2.2
+#   L2TPv3 tunnel 10 / session 1 lfe1 (ip l2tp)   tunnel 20 / session 2 lfe2
+#   L2TPv2 tunnel 30 / session 3 lfp3 (l2tp-peer --attach, pppd)  40 / 4
+. "$(dirname "$0")/lib.sh"
+need_root
+
+CYCLES=${L2TPFAST_RMMOD_CYCLES:-100}
+N=10
+modprobe l2tpfast
+modprobe l2tp_eth
+topo_veth
+mark=$(dmesg_mark)
+events=$(mktemp)
+
+# wait_for DESC SECONDS CMD...: ok once CMD succeeds, polling.
+wait_for() {
+	local desc=$1 secs=$2 i
+	shift 2
+	for i in $(seq $((secs * 5))); do
+		"$@" >/dev/null 2>&1 && { ok "$desc"; return 0; }
+		sleep 0.2
+	done
+	not_ok "$desc (not within $secs s)"
+	return 1
+}
+has_event() { grep -qE "^$1" "$events"; }
+show_json() { ip netns exec "$NS_A" l2tpfast-ctl show --json; }
+session_ids() {
+	json_get "$(show_json)" \
+		"' '.join(str(s['session_id']) for t in d['tunnels'] if t['tunnel_id'] == $1 for s in t['sessions'])"
+}
+tunnel_ids() {
+	json_get "$(show_json)" "' '.join(str(t['tunnel_id']) for t in d['tunnels'])"
+}
+
+ip netns exec "$NS_A" l2tpfast-ctl monitor >"$events" 2>&1 &
+monitor=$!
+wait_for "monitor joined the events group" 10 grep -q '^# monitoring' "$events"
+
+echo "# --- sessions follow l2tp_core's ---"
+check "L2TPv3 Ethernet pseudowire up" l2tpv3_eth 10 20 1 2 1701 10.99.0
+check "attach tunnel 10" a l2tpfast-ctl attach 10
+wait_for "event: tunnel 10 attached" 5 has_event "tunnel-add tunnel 10 peer_tunnel 20 version 3 peer 192.0.2.2:1701"
+wait_for "event: session 1 tracked" 10 has_event "session-add tunnel 10 session 1 peer_session 2 ifname lfe1"
+check "a second session made after attach" \
+	ip -n "$NS_A" l2tp add session name lfe5 tunnel_id 10 session_id 5 peer_session_id 6
+wait_for "event: session 5 tracked" 10 has_event "session-add tunnel 10 session 5 peer_session 6 ifname lfe5"
+expect "show lists sessions 1 and 5" "1 5" "$(session_ids 10)"
+check "session 5 deleted" ip -n "$NS_A" l2tp del session tunnel_id 10 session_id 5
+wait_for "event: session 5 gone" 10 has_event "session-del tunnel 10 session 5 "
+expect "show lists session 1 only" "1" "$(session_ids 10)"
+check "$N pings over L2TPv3" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
+check "tunnel 10 deleted with ip l2tp" ip -n "$NS_A" l2tp del tunnel tunnel_id 10
+ip -n "$NS_B" l2tp del tunnel tunnel_id 20
+wait_for "event: session 1 gone with its figures" 10 \
+	has_event "session-del tunnel 10 session 1 peer_session 2 ifname lfe1 rx_packets $N tx_packets $N"
+wait_for "event: tunnel 10 detached" 10 has_event "tunnel-del tunnel 10 "
+expect "show lists no tunnel" "" "$(tunnel_ids)"
+
+echo "# --- attach by fd; the socket's holder exits ---"
+check "L2TPv2 PPP pseudowire up, lf-a attached by its socket fd" \
+	ppp_l2tpv2 30 40 3 4 1702 10.98.0 --attach
+wait_for "event: tunnel 30 attached" 5 has_event "tunnel-add tunnel 30 peer_tunnel 40 version 2"
+wait_for "session 3 tracked" 10 test "$(session_ids 30)" = 3
+check "reset tunnel 30" a l2tpfast-ctl reset 30
+check "$N pings over PPP" b ping -q -c "$N" -i 0.05 -W 2 10.98.0.1
+expect "session 3 rx_packets = $N" "$N" "$(lf_session_counter "$NS_A" 30 3 rx_packets)"
+expect "session 3 tx_packets = $N" "$N" "$(lf_session_counter "$NS_A" 30 3 tx_packets)"
+check "pppd on lf-a ends: the tunnel socket closes" \
+	ip netns exec "$NS_A" pkill -f "pppol2tp_tunnel_id 30"
+wait_for "event: tunnel 30 detached" 10 has_event "tunnel-del tunnel 30 "
+wait_for "l2tp_core's tunnel 30 is gone too" 10 \
+	test -z "$(ip -n "$NS_A" l2tp show tunnel tunnel_id 30 2>/dev/null)"
+expect "show lists no tunnel" "" "$(tunnel_ids)"
+pkill -f "pppol2tp_tunnel_id 40"
+kill "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null
+
+echo "# --- rmmod l2tpfast while traffic flows, $CYCLES times ---"
+check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
+ip netns exec "$NS_B" ping -q -i 0.01 -w $((CYCLES * 2)) 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
+ping=$!
+fails=0
+start=$(date +%s)
+for i in $(seq "$CYCLES"); do
+	ip netns exec "$NS_A" l2tpfast-ctl attach 10 >/dev/null || fails=$((fails + 1))
+	ip netns exec "$NS_B" l2tpfast-ctl attach 20 >/dev/null || fails=$((fails + 1))
+	sleep 0.05
+	rmmod l2tpfast || fails=$((fails + 1))
+	modprobe l2tpfast || fails=$((fails + 1))
+done
+diag "$CYCLES cycles in $(( $(date +%s) - start )) s"
+expect "$CYCLES cycles of attach, attach, rmmod, modprobe: no failure" 0 "$fails"
+kill -INT "$ping" 2>/dev/null
+wait "$ping" 2>/dev/null
+diag "$(tail -2 /tmp/lf-ping.out)"
+read -r sent got < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' /tmp/lf-ping.out)
+check "the stock tunnel carried the pings throughout ($got of $sent answered)" \
+	test "${sent:-0}" -gt 0 -a "${got:-0}" -ge $(( ${sent:-0} - 2 ))
+check "attach again after the last insmod" a l2tpfast-ctl attach 10
+wait_for "session 1 tracked again" 10 test "$(session_ids 10)" = 1
+check "$N pings" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
+expect "exact figures after re-attach: rx_packets" "$N" "$(lf_session_counter "$NS_A" 10 1 rx_packets)"
+expect "exact figures after re-attach: tx_packets" "$N" "$(lf_session_counter "$NS_A" 10 1 tx_packets)"
+
+echo "# --- the netns goes away while attached ---"
+ns_cleanup
+sleep 1
+check "rmmod l2tpfast after both netns went" rmmod l2tpfast
+check "modprobe l2tpfast" modprobe l2tpfast
+expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"
+rm -f "$events"
+done_tap

@@ -46,6 +46,21 @@ l2tpfast_tunnel_id_policy[L2TPFAST_A_TUNNEL_ID + 1] = {
 };
 
 static const struct nla_policy
+l2tpfast_session_set_policy[L2TPFAST_A_SESSION_START_NS + 1] = {
+	[L2TPFAST_A_SESSION_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[L2TPFAST_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[L2TPFAST_A_SESSION_PEER_ID] = { .type = NLA_U32 },
+	[L2TPFAST_A_SESSION_IFNAME] = { .type = NLA_NUL_STRING,
+					.len = IFNAMSIZ - 1 },
+	[L2TPFAST_A_SESSION_USER] = { .type = NLA_NUL_STRING,
+				      .len = L2TPFAST_NAME_LEN - 1 },
+	[L2TPFAST_A_SESSION_ADDRESS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[L2TPFAST_A_SESSION_PEER_HOST] = { .type = NLA_NUL_STRING,
+					   .len = L2TPFAST_NAME_LEN - 1 },
+	[L2TPFAST_A_SESSION_START_NS] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy
 l2tpfast_session_get_policy[L2TPFAST_A_SESSION_ID + 1] = {
 	[L2TPFAST_A_SESSION_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[L2TPFAST_A_SESSION_ID] = { .type = NLA_U32 },
@@ -157,6 +172,23 @@ static int l2tpfast_nl_fill_tunnel(struct sk_buff *msg,
 	return 0;
 }
 
+static int l2tpfast_nl_fill_session_info(struct sk_buff *msg,
+					 const struct l2tpfast_session_info *i)
+{
+	if ((i->user[0] &&
+	     nla_put_string(msg, L2TPFAST_A_SESSION_USER, i->user)) ||
+	    (i->peer_host[0] &&
+	     nla_put_string(msg, L2TPFAST_A_SESSION_PEER_HOST, i->peer_host)) ||
+	    (i->address_len &&
+	     nla_put(msg, L2TPFAST_A_SESSION_ADDRESS, i->address_len,
+		     i->address)) ||
+	    (i->start_ns &&
+	     nla_put_u64_64bit(msg, L2TPFAST_A_SESSION_START_NS, i->start_ns,
+			       L2TPFAST_A_SESSION_PAD)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int l2tpfast_nl_fill_session(struct sk_buff *msg,
 				    struct l2tpfast_tunnel *t,
 				    struct l2tpfast_session *s, u32 portid,
@@ -172,6 +204,7 @@ static int l2tpfast_nl_fill_session(struct sk_buff *msg,
 	    nla_put_u32(msg, L2TPFAST_A_SESSION_PEER_ID, s->peer_id) ||
 	    (s->ifname[0] &&
 	     nla_put_string(msg, L2TPFAST_A_SESSION_IFNAME, s->ifname)) ||
+	    l2tpfast_nl_fill_session_info(msg, &s->info) ||
 	    l2tpfast_stats_fill(msg, L2TPFAST_A_SESSION_COUNTERS, &s->stats)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -471,6 +504,85 @@ static int l2tpfast_nl_session_get_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/* Under ln->lock: the tracked session, tracked now if l2tp_core has it. */
+static struct l2tpfast_session *
+l2tpfast_nl_session_for_set(struct l2tpfast_net *ln, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct l2tpfast_core_session cs = {};
+	struct l2tpfast_tunnel *t;
+	struct l2tpfast_session *s;
+
+	t = l2tpfast_tunnel_find(ln, nla_get_u32(a[L2TPFAST_A_SESSION_TUNNEL_ID]));
+	if (!t) {
+		NL_SET_ERR_MSG_MOD(info->extack, "tunnel not attached");
+		return NULL;
+	}
+	cs.tunnel_id = t->id;
+	cs.id = nla_get_u32(a[L2TPFAST_A_SESSION_ID]);
+	s = l2tpfast_session_find(t, cs.id);
+	if (s)
+		return s;
+	if (!l2tpfast_core_has_session(ln->net, t->sk, t->version, t->id,
+				       cs.id)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "l2tp_core has no such session");
+		return NULL;
+	}
+	if (a[L2TPFAST_A_SESSION_PEER_ID])
+		cs.peer_id = nla_get_u32(a[L2TPFAST_A_SESSION_PEER_ID]);
+	return l2tpfast_session_track(t, &cs);
+}
+
+static void l2tpfast_nl_session_set_info(struct l2tpfast_session *s,
+					 struct nlattr **a)
+{
+	struct l2tpfast_session_info *i = &s->info;
+
+	if (a[L2TPFAST_A_SESSION_IFNAME]) {
+		nla_strscpy(s->ifname, a[L2TPFAST_A_SESSION_IFNAME],
+			    sizeof(s->ifname));
+		i->ifname_set = true;
+	}
+	if (a[L2TPFAST_A_SESSION_USER])
+		nla_strscpy(i->user, a[L2TPFAST_A_SESSION_USER], sizeof(i->user));
+	if (a[L2TPFAST_A_SESSION_PEER_HOST])
+		nla_strscpy(i->peer_host, a[L2TPFAST_A_SESSION_PEER_HOST],
+			    sizeof(i->peer_host));
+	if (a[L2TPFAST_A_SESSION_ADDRESS]) {
+		i->address_len = nla_len(a[L2TPFAST_A_SESSION_ADDRESS]);
+		nla_memcpy(i->address, a[L2TPFAST_A_SESSION_ADDRESS],
+			   sizeof(i->address));
+	}
+	if (a[L2TPFAST_A_SESSION_START_NS])
+		i->start_ns = nla_get_u64(a[L2TPFAST_A_SESSION_START_NS]);
+	else if (!i->start_ns)
+		i->start_ns = ktime_get_real_ns();
+}
+
+static int l2tpfast_nl_session_set_doit(struct sk_buff *skb,
+					struct genl_info *info)
+{
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct nlattr *addr = info->attrs[L2TPFAST_A_SESSION_ADDRESS];
+	struct l2tpfast_session *s;
+
+	if (GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_SESSION_TUNNEL_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, L2TPFAST_A_SESSION_ID))
+		return -EINVAL;
+	if (addr && nla_len(addr) != 4 && nla_len(addr) != 16) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "an address is 4 bytes (IPv4) or 16 (IPv6)");
+		return -EINVAL;
+	}
+
+	mutex_lock(&ln->lock);
+	s = l2tpfast_nl_session_for_set(ln, info);
+	if (s)
+		l2tpfast_nl_session_set_info(s, info->attrs);
+	mutex_unlock(&ln->lock);
+	return s ? 0 : -ENOENT;
+}
+
 static int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb,
 					   struct genl_info *info)
 {
@@ -534,6 +646,13 @@ static const struct genl_ops l2tpfast_genl_ops[] = {
 		.doit = l2tpfast_nl_counters_reset_doit,
 		.policy = l2tpfast_tunnel_id_policy,
 		.maxattr = L2TPFAST_A_TUNNEL_ID,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = L2TPFAST_CMD_SESSION_SET,
+		.doit = l2tpfast_nl_session_set_doit,
+		.policy = l2tpfast_session_set_policy,
+		.maxattr = L2TPFAST_A_SESSION_START_NS,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -38,18 +38,18 @@ static void l2tpfast_session_index_peer(struct l2tpfast_tunnel *t,
 			 t->id, peer_id, s->id);
 }
 
-static void l2tpfast_session_add(struct l2tpfast_tunnel *t,
-				 const struct l2tpfast_core_session *cs,
-				 unsigned long gen)
+static struct l2tpfast_session *
+l2tpfast_session_add(struct l2tpfast_tunnel *t,
+		     const struct l2tpfast_core_session *cs, unsigned long gen)
 {
 	struct l2tpfast_session *s;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
-		return;
+		return NULL;
 	if (l2tpfast_stats_init(&s->stats)) {
 		kfree(s);
-		return;
+		return NULL;
 	}
 	s->id = cs->id;
 	s->seen = gen;
@@ -57,11 +57,31 @@ static void l2tpfast_session_add(struct l2tpfast_tunnel *t,
 	if (xa_insert(&t->sessions, s->id, s, GFP_KERNEL)) {
 		l2tpfast_stats_free(&s->stats);
 		kfree(s);
-		return;
+		return NULL;
 	}
 	l2tpfast_session_index_peer(t, s, cs->peer_id);
 	t->n_sessions++;
 	l2tpfast_nl_notify_session(t, s, true);
+	return s;
+}
+
+/*
+ * Under the netns mutex: a session l2tp_core has (the caller checked),
+ * tracked now rather than at the next sync.
+ */
+struct l2tpfast_session *
+l2tpfast_session_track(struct l2tpfast_tunnel *t,
+		       const struct l2tpfast_core_session *cs)
+{
+	struct l2tpfast_session *s = l2tpfast_session_find(t, cs->id);
+
+	if (s)
+		return s;
+	/*
+	 * Counted as seen by the next sync too: its snapshot of l2tp_core may
+	 * have been taken before this session was created.
+	 */
+	return l2tpfast_session_add(t, cs, t->ln->sync_gen + 1);
 }
 
 /* l2tp_core has this session now: track it, or refresh what we know. */
@@ -76,9 +96,10 @@ void l2tpfast_session_seen(struct l2tpfast_tunnel *t,
 		return;
 	}
 	s->seen = gen;
-	if (cs->peer_id != s->peer_id)
+	if (cs->peer_id && cs->peer_id != s->peer_id)
 		l2tpfast_session_index_peer(t, s, cs->peer_id);
-	if (strcmp(s->ifname, cs->ifname))
+	/* l2tp_core has no name for a PPP session's interface; its LNS does. */
+	if (!s->info.ifname_set && strcmp(s->ifname, cs->ifname))
 		strscpy(s->ifname, cs->ifname, sizeof(s->ifname));
 }
 

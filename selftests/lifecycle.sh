@@ -51,9 +51,15 @@ check "L2TPv3 Ethernet pseudowire up" l2tpv3_eth 10 20 1 2 1701 10.99.0
 check "attach tunnel 10" a l2tpfast-ctl attach 10
 wait_for "event: tunnel 10 attached" 5 has_event "tunnel-add tunnel 10 peer_tunnel 20 version 3 peer 192.0.2.2:1701"
 wait_for "event: session 1 tracked" 10 has_event "session-add tunnel 10 session 1 peer_session 2 ifname lfe1"
-check "a second session made after attach" \
-	ip -n "$NS_A" l2tp add session name lfe5 tunnel_id 10 session_id 5 peer_session_id 6
-wait_for "event: session 5 tracked" 10 has_event "session-add tunnel 10 session 5 peer_session 6 ifname lfe5"
+check "a second session made after attach, annotated at once (before any sync)" \
+	bash -c "ip -n $NS_A l2tp add session name lfe5 tunnel_id 10 session_id 5 peer_session_id 6 &&
+		 ip netns exec $NS_A l2tpfast-ctl set 10 5 user bob"
+wait_for "event: session 5 tracked" 10 has_event "session-add tunnel 10 session 5 "
+expect "session 5 is bob's" bob "$(json_get "$(show_json)" \
+	"[s for s in d['tunnels'][0]['sessions'] if s['session_id'] == 5][0]['user']")"
+sleep 2.5
+expect "after a sync: still bob's, one session 5, peer session 6" "bob 6 1" "$(json_get "$(show_json)" \
+	"(lambda l: '%s %s %d' % (l[0]['user'], l[0]['peer_session_id'], len(l)))([s for s in d['tunnels'][0]['sessions'] if s['session_id'] == 5])")"
 expect "show lists sessions 1 and 5" "1 5" "$(session_ids 10)"
 check "session 5 deleted" ip -n "$NS_A" l2tp del session tunnel_id 10 session_id 5
 wait_for "event: session 5 gone" 10 has_event "session-del tunnel 10 session 5 "

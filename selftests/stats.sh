@@ -81,6 +81,26 @@ expect "v2 lf-b sent what lf-a received" \
 	"$(lf_session_counter "$NS_A" 30 3 rx_packets)" \
 	"$(lf_session_counter "$NS_B" 40 4 tx_packets)"
 
+# --- what an LNS knows of a session, kept with its figures -----------------
+check "annotate PPP session 3" a l2tpfast-ctl set 30 3 user alice address 10.98.0.2 \
+	ifname lfp3 peer-host lac-b
+sess=$(json_get "$(ip netns exec "$NS_A" l2tpfast-ctl show 30 --json)" \
+	"json.dumps(d['tunnels'][0]['sessions'][0], sort_keys=True)")
+for kv in user=alice address=10.98.0.2 ifname=lfp3 peer_host=lac-b; do
+	expect "JSON session 3 ${kv%%=*}" "${kv#*=}" "$(json_get "$sess" "d['${kv%%=*}']")"
+done
+check "JSON session 3 has an uptime" test "$(json_get "$sess" "d['uptime_ns'] >= 0")" = True
+sleep 2.5	# a sync with l2tp_core, which knows no name for a PPP interface
+expect "the sync keeps the LNS's interface name" lfp3 "$(json_get "$(ip netns exec "$NS_A" \
+	l2tpfast-ctl show 30 --json)" "d['tunnels'][0]['sessions'][0]['ifname']")"
+check "table shows the user" bash -c "ip netns exec $NS_A l2tpfast-ctl show 30 | grep -q 'user: alice'"
+expect "set on a session l2tp_core does not have" \
+	"l2tpfast-ctl set: no session 99 in attached tunnel 30" \
+	"$(ip netns exec "$NS_A" l2tpfast-ctl set 30 99 user x 2>&1)"
+expect "set with a bad address" \
+	"l2tpfast-ctl set: 'not-an-ip' is not an IPv4 or IPv6 address" \
+	"$(ip netns exec "$NS_A" l2tpfast-ctl set 30 3 address not-an-ip 2>&1)"
+
 # --- the same over IPv6 underlays ------------------------------------------
 topo_veth6
 UNDERLAY_A=$IP6_A UNDERLAY_B=$IP6_B \

@@ -14,6 +14,7 @@ int ctl_version(struct lf_genl *g, int argc, char **argv);
 int ctl_attach(struct lf_genl *g, int argc, char **argv);
 int ctl_detach(struct lf_genl *g, int argc, char **argv);
 int ctl_reset(struct lf_genl *g, int argc, char **argv);
+int ctl_set(struct lf_genl *g, int argc, char **argv);
 int ctl_show(struct lf_genl *g, int argc, char **argv);
 int ctl_watch(struct lf_genl *g, int argc, char **argv);
 int ctl_monitor(struct lf_genl *g, int argc, char **argv);

@@ -103,6 +103,28 @@ static void table_traffic(FILE *f, const char *indent,
 	fprintf(f, "%slast packet: received %s, sent %s\n", indent, ra, ta);
 }
 
+/* What the LNS told l2tpfast: user, address, peer host, uptime. */
+static void table_session_info(FILE *f, const struct lf_snapshot *s,
+			       const struct lf_session_info *i)
+{
+	if (i->user[0])
+		fprintf(f, "    user: %s\n", i->user);
+	if (i->address.family) {
+		char addr[64];
+
+		lf_addr_format_ip(&i->address, addr, sizeof(addr));
+		fprintf(f, "    address: %s\n", addr);
+	}
+	if (i->peer_host[0])
+		fprintf(f, "    peer host: %s\n", i->peer_host);
+	if (i->start_ns) {
+		char up[32];
+
+		human_ago(up, sizeof(up), ago(s, i->start_ns));
+		fprintf(f, "    started: %s\n", up);
+	}
+}
+
 void format_table(FILE *f, const struct lf_snapshot *s)
 {
 	char local[64], peer[64];
@@ -134,6 +156,7 @@ void format_table(FILE *f, const struct lf_snapshot *s)
 			fprintf(f, "\n  session: %u (peer %u)%s%s\n", ss->id,
 				ss->peer_id, ss->ifname[0] ? " on " : "",
 				ss->ifname);
+			table_session_info(f, s, &ss->info);
 			table_traffic(f, "    ", s, &ss->c);
 		}
 	}
@@ -182,6 +205,36 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Keys user, address, peer_host: null when unset; start_ns, uptime_ns too. */
+static void json_session_info(FILE *f, const struct lf_snapshot *s,
+			      const struct lf_session_info *i)
+{
+	fprintf(f, ",\"user\":");
+	if (i->user[0])
+		json_string(f, i->user);
+	else
+		fprintf(f, "null");
+	fprintf(f, ",\"address\":");
+	if (i->address.family) {
+		char addr[64];
+
+		lf_addr_format_ip(&i->address, addr, sizeof(addr));
+		json_string(f, addr);
+	} else {
+		fprintf(f, "null");
+	}
+	fprintf(f, ",\"peer_host\":");
+	if (i->peer_host[0])
+		json_string(f, i->peer_host);
+	else
+		fprintf(f, "null");
+	if (i->start_ns)
+		fprintf(f, ",\"start_ns\":%" PRIu64 ",\"uptime_ns\":%" PRId64,
+			i->start_ns, ago(s, i->start_ns));
+	else
+		fprintf(f, ",\"start_ns\":null,\"uptime_ns\":null");
+}
+
 void format_json(FILE *f, const struct lf_snapshot *s)
 {
 	char local[64], peer[64];
@@ -206,6 +259,7 @@ void format_json(FILE *f, const struct lf_snapshot *s)
 			fprintf(f, "%s{\"session_id\":%u,\"peer_session_id\":%u,\"ifname\":",
 				j ? "," : "", ss->id, ss->peer_id);
 			json_string(f, ss->ifname);
+			json_session_info(f, s, &ss->info);
 			fprintf(f, ",\"counters\":");
 			json_counters(f, s, &ss->c);
 			fprintf(f, "}");

@@ -27,6 +27,8 @@ static const struct {
 	  "attach TUNNEL_ID   follow a tunnel made with ip l2tp (encap udp)" },
 	{ "detach", ctl_detach, "detach TUNNEL_ID   stop following it" },
 	{ "reset", ctl_reset, "reset [TUNNEL_ID]   zero the counters" },
+	{ "set", ctl_set,
+	  "set TUNNEL_ID SESSION_ID {user|address|ifname|peer-host} VALUE...   annotate a session" },
 	{ "version", ctl_version,
 	  "version [--json]   module version and capabilities" },
 };

@@ -110,3 +110,76 @@ int ctl_reset(struct lf_genl *g, int argc, char **argv)
 	}
 	return 0;
 }
+
+/* The value after a keyword of `set`; prints the error itself. */
+static int set_value(struct lf_session *s, const char *key, const char *val)
+{
+	size_t max = 0;
+	char *dst = NULL;
+
+	if (!strcmp(key, "user")) {
+		dst = s->info.user;
+		max = sizeof(s->info.user);
+	} else if (!strcmp(key, "peer-host")) {
+		dst = s->info.peer_host;
+		max = sizeof(s->info.peer_host);
+	} else if (!strcmp(key, "ifname")) {
+		dst = s->ifname;
+		max = 16;	/* IFNAMSIZ */
+	} else if (!strcmp(key, "address")) {
+		if (lf_addr_parse_ip(val, &s->info.address) == 0)
+			return 0;
+		fprintf(stderr, "l2tpfast-ctl set: '%s' is not an IPv4 or IPv6 address\n",
+			val);
+		return -1;
+	} else {
+		fprintf(stderr, "l2tpfast-ctl set: unknown key '%s' (user, address, ifname, peer-host)\n",
+			key);
+		return -1;
+	}
+	if (!*val || strlen(val) >= max) {
+		fprintf(stderr, "l2tpfast-ctl set: %s must be 1 to %zu characters\n",
+			key, max - 1);
+		return -1;
+	}
+	snprintf(dst, max, "%s", val);
+	return 0;
+}
+
+int ctl_set(struct lf_genl *g, int argc, char **argv)
+{
+	struct lf_session s = { 0 };
+	char *end;
+	unsigned long sid;
+	int i, ret;
+
+	if (argc < 5 || argc % 2 == 0 ||
+	    parse_tunnel_id("set", argv[1], &s.tunnel_id))
+		goto usage;
+	errno = 0;
+	sid = strtoul(argv[2], &end, 0);
+	if (errno || *end || sid == 0 || sid > UINT32_MAX) {
+		fprintf(stderr, "l2tpfast-ctl set: expected a session id, got '%s'\n",
+			argv[2]);
+		return 2;
+	}
+	s.id = (uint32_t)sid;
+	for (i = 3; i + 1 < argc; i += 2)
+		if (set_value(&s, argv[i], argv[i + 1]))
+			return 2;
+	ret = lf_session_set(g, &s);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "l2tpfast-ctl set: no session %u in attached tunnel %u\n",
+			s.id, s.tunnel_id);
+		return 1;
+	}
+	if (ret) {
+		report_error("set", s.tunnel_id, ret);
+		return 1;
+	}
+	return 0;
+usage:
+	fprintf(stderr, "usage: l2tpfast-ctl set TUNNEL_ID SESSION_ID KEY VALUE...\n"
+		"  keys: user, address, ifname, peer-host\n");
+	return 2;
+}

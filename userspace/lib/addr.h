@@ -15,4 +15,9 @@ struct lf_addr {
 /* "192.0.2.1:1701", "[2001:db8::1]:1701", or "-" */
 void lf_addr_format(const struct lf_addr *a, char *buf, size_t len);
 
+/* The address alone: "192.0.2.1", "2001:db8::1", or "-". */
+void lf_addr_format_ip(const struct lf_addr *a, char *buf, size_t len);
+/* An IPv4 or IPv6 address; -1 if it is neither. */
+int lf_addr_parse_ip(const char *s, struct lf_addr *a);
+
 #endif /* L2TPFAST_ADDR_H */

@@ -95,6 +95,20 @@ static void parse_addr(struct nlattr *addr, struct nlattr *port,
 	a->port = port ? nla_get_u16(port) : 0;
 }
 
+static void parse_session_info(struct nlattr **tb, struct lf_session_info *i)
+{
+	if (tb[L2TPFAST_A_SESSION_USER])
+		snprintf(i->user, sizeof(i->user), "%s",
+			 nla_get_string(tb[L2TPFAST_A_SESSION_USER]));
+	if (tb[L2TPFAST_A_SESSION_PEER_HOST])
+		snprintf(i->peer_host, sizeof(i->peer_host), "%s",
+			 nla_get_string(tb[L2TPFAST_A_SESSION_PEER_HOST]));
+	if (tb[L2TPFAST_A_SESSION_ADDRESS])
+		parse_addr(tb[L2TPFAST_A_SESSION_ADDRESS], NULL, &i->address);
+	if (tb[L2TPFAST_A_SESSION_START_NS])
+		i->start_ns = nla_get_u64(tb[L2TPFAST_A_SESSION_START_NS]);
+}
+
 static int tunnel_parse(struct nlattr **tb, void *arg)
 {
 	struct lf_snapshot *s = arg;
@@ -153,7 +167,32 @@ static int session_parse(struct nlattr **tb, void *arg)
 		snprintf(ss->ifname, sizeof(ss->ifname), "%s",
 			 nla_get_string(tb[L2TPFAST_A_SESSION_IFNAME]));
 	parse_counters(tb[L2TPFAST_A_SESSION_COUNTERS], &ss->c);
+	parse_session_info(tb, &ss->info);
 	return 0;
+}
+
+int lf_session_set(struct lf_genl *g, const struct lf_session *s)
+{
+	struct nl_msg *msg = lf_genl_msg(g, L2TPFAST_CMD_SESSION_SET, 0);
+	const struct lf_session_info *i = &s->info;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, L2TPFAST_A_SESSION_TUNNEL_ID, s->tunnel_id) ||
+	    nla_put_u32(msg, L2TPFAST_A_SESSION_ID, s->id) ||
+	    (s->peer_id && nla_put_u32(msg, L2TPFAST_A_SESSION_PEER_ID, s->peer_id)) ||
+	    (s->ifname[0] && nla_put_string(msg, L2TPFAST_A_SESSION_IFNAME, s->ifname)) ||
+	    (i->user[0] && nla_put_string(msg, L2TPFAST_A_SESSION_USER, i->user)) ||
+	    (i->peer_host[0] &&
+	     nla_put_string(msg, L2TPFAST_A_SESSION_PEER_HOST, i->peer_host)) ||
+	    (i->address.family &&
+	     nla_put(msg, L2TPFAST_A_SESSION_ADDRESS,
+		     i->address.family == AF_INET6 ? 16 : 4, i->address.addr)) ||
+	    (i->start_ns && nla_put_u64(msg, L2TPFAST_A_SESSION_START_NS, i->start_ns))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return lf_genl_call(g, msg, 0, NULL, NULL, NULL);
 }
 
 static int cmp_tunnel(const void *a, const void *b)

@@ -19,11 +19,20 @@ struct lf_counters {
 	uint64_t v[L2TPFAST_A_COUNTERS_MAX + 1];	/* by attribute type */
 };
 
+/* What an LNS knows of a session (session-set); empty when unset. */
+struct lf_session_info {
+	char user[64];
+	char peer_host[64];
+	struct lf_addr address;	/* port unused; family 0: none */
+	uint64_t start_ns;	/* CLOCK_REALTIME; 0: unknown */
+};
+
 struct lf_session {
 	uint32_t tunnel_id;
 	uint32_t id;
 	uint32_t peer_id;
 	char ifname[32];
+	struct lf_session_info info;
 	struct lf_counters c;
 };
 
@@ -57,6 +66,13 @@ struct lf_tunnel_attach {
 
 int lf_tunnel_attach(struct lf_genl *g, const struct lf_tunnel_attach *a);
 int lf_tunnel_detach(struct lf_genl *g, uint32_t tunnel_id);
+/*
+ * Annotate session s->id of tunnel s->tunnel_id: non-empty ifname and info
+ * fields are set, the others left as they are. peer_id (optional) lets the
+ * kernel track a session its sync has not picked up yet.
+ */
+int lf_session_set(struct lf_genl *g, const struct lf_session *s);
+
 /* tunnel_id 0: every tunnel of the netns. */
 int lf_counters_reset(struct lf_genl *g, uint32_t tunnel_id);
 

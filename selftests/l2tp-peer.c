@@ -10,6 +10,10 @@
  *                 (--attach: attach the tunnel to l2tpfast by its socket fd,
  *                 as an LNS that made the socket does)
  *   l2tp-peer stats TID [SID]     the kernel's own counters, as JSON
+ *   l2tp-peer sessions LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID COUNT
+ *                 an L2TPv2 tunnel on its own socket, attached to l2tpfast by
+ *                 fd, with PPP sessions 1..COUNT (peer ids 10001..) made
+ *                 through the l2tp family; holds them until killed
  */
 
 #include <arpa/inet.h>
@@ -246,14 +250,67 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_sessions(int argc, char **argv)
+{
+	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
+	struct lf_l2tp_session_cfg s = { .pw_type = L2TP_PWTYPE_PPP };
+	union sa local, remote;
+	struct lf_genl g;
+	unsigned long count, i;
+	int fd, ret;
+
+	if (argc != 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote) ||
+	    parse_pair(argv[3], &t.tunnel_id, &t.peer_tunnel_id)) {
+		fprintf(stderr, "l2tp-peer sessions: bad arguments\n");
+		return 2;
+	}
+	count = strtoul(argv[4], NULL, 0);
+	if (count < 1 || count > 55000) {
+		fprintf(stderr, "l2tp-peer sessions: COUNT is 1..55000 (16-bit ids)\n");
+		return 2;
+	}
+	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, &local.sa, sa_len(&local)) ||
+	    connect(fd, &remote.sa, sa_len(&remote))) {
+		perror("l2tp-peer: udp socket");
+		return 1;
+	}
+	if (lf_genl_open(&g, "l2tp") < 0)
+		return 1;
+	t.fd = fd;
+	ret = lf_l2tp_tunnel_create(&g, &t);
+	if (!ret)
+		ret = attach_fd(fd, t.tunnel_id, t.peer_tunnel_id);
+	s.tunnel_id = t.tunnel_id;
+	for (i = 1; !ret && i <= count; i++) {
+		s.session_id = (uint32_t)i;
+		s.peer_session_id = (uint32_t)(10000 + i);
+		ret = lf_l2tp_session_create(&g, &s);
+	}
+	lf_genl_close(&g);
+	if (ret) {
+		fprintf(stderr, "l2tp-peer sessions: %s\n", lf_genl_strerror(ret));
+		return 1;
+	}
+	printf("%lu sessions\n", count);
+	fflush(stdout);
+	/* The tunnel lives as long as its socket: until we are killed. */
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "ppp"))
 		return cmd_ppp(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "sessions"))
+		return cmd_sessions(argc - 1, argv + 1);
 	fprintf(stderr,
 		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] [--attach] -- PPPD_OPTION...\n"
-		"       l2tp-peer stats TID [SID]\n");
+		"       l2tp-peer stats TID [SID]\n"
+		"       l2tp-peer sessions LOCAL:PORT REMOTE:PORT TID:PTID COUNT\n");
 	return 2;
 }

@@ -10,7 +10,7 @@ KVERS ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVERS)/build
 PREFIX ?= /usr/local
 
-.PHONY: all kdir module userspace clean check check-host check-vm demo deps uapi \
+.PHONY: all kdir module userspace clean check check-host check-vm demo bench deps uapi \
 	install install-module install-userspace
 
 all: module userspace
@@ -53,3 +53,7 @@ check:
 demo:
 	scripts/deps ensure
 	scripts/demo
+
+bench:
+	scripts/deps ensure
+	bench/run

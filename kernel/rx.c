@@ -68,9 +68,9 @@ static void l2tpfast_rx(struct l2tpfast_tunnel *t, struct sock *sk,
 	}
 	if (h.ctrl)
 		l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_CTRL,
-				     len, ktime_get_real_ns());
+				     len, ktime_get_coarse_real_ns());
 	else
-		l2tpfast_rx_data(t, sk, &h, len, ktime_get_real_ns());
+		l2tpfast_rx_data(t, sk, &h, len, ktime_get_coarse_real_ns());
 }
 
 /* UDP's encap_rcv for attached sockets; skb->data is the UDP header. */

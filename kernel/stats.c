@@ -104,7 +104,7 @@ void l2tpfast_stats_read(const struct l2tpfast_stats *st,
 /* Callers serialise resets and read-outs (the netns mutex). */
 void l2tpfast_stats_reset(struct l2tpfast_stats *st)
 {
-	WRITE_ONCE(st->epoch_ns, ktime_get_real_ns());
+	WRITE_ONCE(st->epoch_ns, ktime_get_coarse_real_ns());
 	l2tpfast_stats_sum(st, &st->base);
 }
 

@@ -81,7 +81,7 @@ static void l2tpfast_tx(struct l2tpfast_tunnel *t, struct sk_buff *skb)
 		return;
 	if (!l2tpfast_hdr_parse(skb, off, len, &h, &why))
 		return;
-	now = ktime_get_real_ns();
+	now = ktime_get_coarse_real_ns();
 	l2tpfast_tx_learn_peer(t, &h);
 	if (h.ctrl)
 		l2tpfast_stats_count(&t->stats, L2TPFAST_TX, L2TPFAST_CTRL,

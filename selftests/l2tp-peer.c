@@ -33,6 +33,7 @@
 #include "genl.h"
 #include "l2tp.h"
 #include "l2tpfast.h"
+#include "pppol2tp.h"
 
 #define PPPOL2TP_PLUGIN "pppol2tp.so"
 
@@ -78,42 +79,6 @@ static int parse_pair(const char *s, uint32_t *a, uint32_t *b)
 	*a = x;
 	*b = y;
 	return 0;
-}
-
-static int pppol2tp_connect(int fd, const union sa *remote, uint32_t tid,
-			    uint32_t ptid, uint32_t sid, uint32_t psid)
-{
-	struct sockaddr_pppol2tpin6 s6 = { 0 };
-	struct sockaddr_pppol2tp s4 = { 0 };
-	int pfd = socket(AF_PPPOX, SOCK_DGRAM, PX_PROTO_OL2TP);
-
-	if (pfd < 0)
-		return -1;
-	if (remote->sa.sa_family == AF_INET6) {
-		s6.sa_family = AF_PPPOX;
-		s6.sa_protocol = PX_PROTO_OL2TP;
-		s6.pppol2tp.fd = fd;
-		s6.pppol2tp.addr = remote->in6;
-		s6.pppol2tp.s_tunnel = (uint16_t)tid;
-		s6.pppol2tp.d_tunnel = (uint16_t)ptid;
-		s6.pppol2tp.s_session = (uint16_t)sid;
-		s6.pppol2tp.d_session = (uint16_t)psid;
-		if (connect(pfd, (struct sockaddr *)&s6, sizeof(s6)) == 0)
-			return pfd;
-	} else {
-		s4.sa_family = AF_PPPOX;
-		s4.sa_protocol = PX_PROTO_OL2TP;
-		s4.pppol2tp.fd = fd;
-		s4.pppol2tp.addr = remote->in;
-		s4.pppol2tp.s_tunnel = (uint16_t)tid;
-		s4.pppol2tp.d_tunnel = (uint16_t)ptid;
-		s4.pppol2tp.s_session = (uint16_t)sid;
-		s4.pppol2tp.d_session = (uint16_t)psid;
-		if (connect(pfd, (struct sockaddr *)&s4, sizeof(s4)) == 0)
-			return pfd;
-	}
-	close(pfd);
-	return -1;
 }
 
 static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
@@ -181,7 +146,7 @@ static int cmd_ppp(int argc, char **argv)
 			lf_genl_strerror(ret));
 		return 1;
 	}
-	pfd = pppol2tp_connect(fd, &remote, t.tunnel_id, t.peer_tunnel_id,
+	pfd = lf_pppol2tp_connect(fd, &remote.sa, t.tunnel_id, t.peer_tunnel_id,
 			       s.session_id, s.peer_session_id);
 	if (pfd < 0) {
 		perror("l2tp-peer: pppol2tp socket");

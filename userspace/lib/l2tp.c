@@ -57,6 +57,21 @@ int lf_l2tp_session_create(struct lf_genl *g, const struct lf_l2tp_session_cfg *
 	return lf_genl_call(g, msg, 0, NULL, NULL, NULL);
 }
 
+int lf_l2tp_session_delete(struct lf_genl *g, uint32_t tunnel_id,
+			   uint32_t session_id)
+{
+	struct nl_msg *msg = lf_genl_msg(g, L2TP_CMD_SESSION_DELETE, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, L2TP_ATTR_CONN_ID, tunnel_id) ||
+	    nla_put_u32(msg, L2TP_ATTR_SESSION_ID, session_id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return lf_genl_call(g, msg, 0, NULL, NULL, NULL);
+}
+
 static int info_parse(struct nlattr **tb, void *arg)
 {
 	struct lf_l2tp_tunnel_info *i = arg;

@@ -50,6 +50,8 @@ int lf_l2tp_tunnel_info_get(struct lf_genl *g, uint32_t tunnel_id,
 int lf_l2tp_tunnel_create(struct lf_genl *g, const struct lf_l2tp_tunnel_cfg *c);
 int lf_l2tp_tunnel_delete(struct lf_genl *g, uint32_t tunnel_id);
 int lf_l2tp_session_create(struct lf_genl *g, const struct lf_l2tp_session_cfg *c);
+int lf_l2tp_session_delete(struct lf_genl *g, uint32_t tunnel_id,
+			   uint32_t session_id);
 /* session_id 0: the tunnel's counters. */
 int lf_l2tp_stats_get(struct lf_genl *g, uint32_t tunnel_id,
 		      uint32_t session_id, struct lf_l2tp_stats *st);

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l2tpfastd: an LNS. The control plane (RFC 2661) runs here; the data
+ * path is the kernel's (l2tp_core, l2tp_ppp), counted by l2tpfast.ko when
+ * it is loaded. One connected UDP socket per tunnel, one pppd per session.
+ */
+#ifndef L2TPFASTD_H
+#define L2TPFASTD_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "avp.h"
+#include "config.h"
+#include "genl.h"
+#include "pool.h"
+
+#define TXQ_MAX		32	/* unacknowledged control messages per tunnel */
+#define HELLO_IDLE_MS	60000
+
+/* A configuration as loaded, with its pools: tunnels keep the one they began with. */
+struct generation {
+	struct config cfg;
+	struct pool pools[CFG_MAX_LNS];
+	char optfile[CFG_MAX_LNS][256];	/* pppoptfile as pppd gets it */
+	int refs;
+};
+
+struct txmsg {
+	uint8_t buf[L2TP_MAX_MSG];
+	size_t len;
+	uint16_t ns;
+	int tries;
+	uint64_t due_ms;	/* next (re)transmission; 0: not sent yet */
+};
+
+enum tunnel_state { T_WAIT_SCCCN, T_ESTABLISHED, T_CLOSING };
+enum session_state { S_WAIT_ICCN, S_ESTABLISHED };
+
+struct session {
+	struct session *next;	/* in its tunnel */
+	struct tunnel *t;
+	uint16_t id, peer_id;
+	enum session_state state;
+	uint32_t addr;		/* assigned from the pool (host order), 0: none */
+	pid_t pppd;
+	int kernel;		/* l2tp_core has it */
+};
+
+struct tunnel {
+	struct tunnel *next;
+	struct lns *lns;
+	struct generation *gen;
+	const struct lns_config *cfg;
+	struct pool *pool;
+	int fd;
+	struct sockaddr_in peer;
+	char peer_str[32];	/* "192.0.2.2:1701", for the logs */
+	char peer_host[64];
+	uint16_t id, peer_id;
+	enum tunnel_state state;
+	uint16_t ns, nr;	/* next Ns to send, next Ns expected */
+	uint16_t peer_rws;
+	struct txmsg txq[TXQ_MAX];
+	int n_txq;
+	int sent_since_rx;	/* a message carried our Nr: no ZLB needed */
+	uint64_t last_rx_ms;
+	uint64_t close_ms;	/* T_CLOSING: forget it at this time */
+	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
+	int challenged;
+	int kernel, attached;
+	struct session *sessions;
+	int n_sessions;
+};
+
+struct lns {
+	struct generation *gen;	/* for new tunnels */
+	const char *conf_path;
+	const char *run_dir;
+	char ip_up[256];	/* pppd's ip-up-script; "" when there is none */
+	int listen_fd, epfd;
+	int hello_ms;		/* HELLO after this long without a message */
+	struct lf_genl l2tp;
+	struct lf_genl fast;	/* l2tpfast's family, if the module is loaded */
+	int have_fast;
+	struct tunnel *tunnels;
+	int n_tunnels;
+	int stopping;
+};
+
+uint64_t now_ms(void);
+
+/* tunnel.c */
+void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
+		  const struct ctrl_msg *m);
+void tunnel_input(struct tunnel *t);
+void tunnel_timer(struct tunnel *t, uint64_t now);
+void tunnel_send(struct tunnel *t, struct ctrl_out *o);
+void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);
+void tunnel_destroy(struct tunnel *t);
+struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
+				uint16_t peer_id);
+
+/* session.c */
+void session_icrq(struct tunnel *t, const struct ctrl_msg *m);
+void session_iccn(struct session *s, const struct ctrl_msg *m);
+void session_cdn(struct session *s, const struct ctrl_msg *m);
+void session_pppd_exited(struct lns *lns, pid_t pid, int status);
+void session_close(struct session *s, uint16_t result, const char *why,
+		   int send_cdn);
+struct session *session_find(struct tunnel *t, uint16_t id);
+
+/* generation handling, main.c */
+void generation_put(struct generation *g);
+
+#endif /* L2TPFASTD_H */

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One line per event: to stderr in the foreground, else to syslog. */
+#ifndef L2TPFASTD_LOG_H
+#define L2TPFASTD_LOG_H
+
+#include <syslog.h>
+
+void log_open(int foreground, int debug);
+void log_msg(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_tunnel(prio, t, fmt, ...) \
+	log_msg(prio, "tunnel %u/%u %s: " fmt, (t)->id, (t)->peer_id, \
+		(t)->peer_str, ##__VA_ARGS__)
+#define log_session(prio, s, fmt, ...) \
+	log_msg(prio, "tunnel %u/%u session %u/%u %s: " fmt, (s)->t->id, \
+		(s)->t->peer_id, (s)->id, (s)->peer_id, (s)->t->peer_str, \
+		##__VA_ARGS__)
+
+#endif /* L2TPFASTD_LOG_H */

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tunnels: the control connection (RFC 2661 5.1, 5.8) over a UDP socket of
+ * their own, bound to the listening address and connected to the peer, on
+ * which l2tp_core's tunnel carries the data; and reliable delivery of
+ * control messages (5.8): Ns/Nr, retransmission with back-off, the peer's
+ * receive window, ZLB acknowledgements, HELLO on an idle tunnel.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/l2tp.h>
+
+#include "l2tp.h"
+#include "l2tpfast.h"
+#include "l2tpfastd.h"
+#include "log.h"
+#include "md5.h"
+#include "secrets.h"
+
+/* Result codes of StopCCN (RFC 2661 4.4.2). */
+enum { STOP_CLEAR = 1, STOP_ERROR = 2, STOP_NOT_AUTHORIZED = 4,
+       STOP_BAD_VERSION = 5, STOP_SHUTDOWN = 6 };
+
+static int seq_lt(uint16_t a, uint16_t b)
+{
+	return (int16_t)(a - b) < 0;
+}
+
+static void peer_str(const struct sockaddr_in *a, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
+}
+
+struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
+				uint16_t peer_id)
+{
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->peer_id == peer_id &&
+		    t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		    t->peer.sin_port == peer->sin_port)
+			return t;
+	return NULL;
+}
+
+static struct tunnel *tunnel_find_id(struct lns *lns, uint16_t id)
+{
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+static uint16_t tunnel_new_id(struct lns *lns)
+{
+	uint16_t id;
+
+	do {
+		if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+			id = (uint16_t)rand();
+	} while (!id || tunnel_find_id(lns, id));
+	return id;
+}
+
+/* A reply to a request we will not take up, from the listening socket. */
+static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
+			 const struct ctrl_msg *m, uint16_t result,
+			 uint16_t error, const char *why)
+{
+	uint16_t peer_id = 0;
+	struct ctrl_out o;
+	char who[32];
+	size_t len;
+
+	avp_u16(m, AVP_TUNNEL_ID, &peer_id);
+	peer_str(to, who, sizeof(who));
+	log_msg(LOG_NOTICE, "tunnel -/%u %s: refused: %s", peer_id, who, why);
+	ctrl_begin(&o, MSG_STOPCCN, peer_id, 0);
+	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, 0);
+	ctrl_avp_result(&o, result, error, why);
+	len = ctrl_finish(&o, 0, (uint16_t)(m->ns + 1));
+	if (len)
+		sendto(lns->listen_fd, o.buf, len, 0, (const struct sockaddr *)to,
+		       sizeof(*to));
+}
+
+/* Another tunnel already has this peer address and port. */
+static int peer_endpoint_taken(struct lns *lns, const struct sockaddr_in *peer)
+{
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->fd >= 0 && t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		    t->peer.sin_port == peer->sin_port)
+			return 1;
+	return 0;
+}
+
+/*
+ * The socket of a tunnel: the listening address and port, connected to the
+ * peer. A second tunnel from the same peer address and port (xl2tpd opens
+ * one per [lac] section, all from its one port) cannot have the same
+ * four-tuple: it answers from a port of its own, as RFC 2661 8.1 allows.
+ */
+static int tunnel_socket(struct lns *lns, const struct sockaddr_in *peer)
+{
+	struct sockaddr_in local = {
+		.sin_family = AF_INET,
+		.sin_port = htons(lns->gen->cfg.port),
+		.sin_addr = lns->gen->cfg.listen_addr,
+	};
+	int one = 1, fd;
+
+	if (peer_endpoint_taken(lns, peer))
+		local.sin_port = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    connect(fd, (const struct sockaddr *)peer, sizeof(*peer))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* l2tp_core's tunnel on our socket, followed by l2tpfast when it is there. */
+static int tunnel_kernel(struct tunnel *t)
+{
+	struct lf_l2tp_tunnel_cfg c = {
+		.tunnel_id = t->id, .peer_tunnel_id = t->peer_id,
+		.version = 2, .fd = t->fd,
+	};
+	struct lf_tunnel_attach a = {
+		.id = t->id, .peer_id = t->peer_id, .version = 2, .fd = t->fd,
+	};
+	int err;
+
+	err = lf_l2tp_tunnel_create(&t->lns->l2tp, &c);
+	if (err) {
+		log_tunnel(LOG_ERR, t, "kernel tunnel: %s", lf_genl_strerror(err));
+		return -1;
+	}
+	t->kernel = 1;
+	if (t->lns->have_fast) {
+		err = lf_tunnel_attach(&t->lns->fast, &a);
+		if (err)
+			log_tunnel(LOG_WARNING, t, "l2tpfast attach: %s; no figures for this tunnel",
+				   lf_genl_strerror(err));
+		else
+			t->attached = 1;
+	}
+	return 0;
+}
+
+static void challenge_response(uint8_t type, const char *secret,
+			       const uint8_t *chal, size_t len, uint8_t out[16])
+{
+	struct md5 c;
+
+	md5_init(&c);
+	md5_update(&c, &type, 1);
+	md5_update(&c, secret, strlen(secret));
+	md5_update(&c, chal, len);
+	md5_final(&c, out);
+}
+
+static const char *tunnel_secret(const struct tunnel *t)
+{
+	static char secret[256];
+
+	if (secrets_lookup(t->lns->gen->cfg.auth_file, t->peer_host,
+			   t->cfg->hostname[0] ? t->cfg->hostname : "*",
+			   secret, sizeof(secret)))
+		return NULL;
+	return secret;
+}
+
+static void send_sccrp(struct tunnel *t, const struct ctrl_msg *m)
+{
+	const char *host = t->cfg->hostname[0] ? t->cfg->hostname : "l2tpfast";
+	const char *secret = tunnel_secret(t);
+	struct ctrl_out o;
+
+	ctrl_begin(&o, MSG_SCCRP, t->peer_id, 0);
+	ctrl_avp_u16(&o, 1, AVP_PROTO_VERSION, 0x0100);
+	ctrl_avp_u32(&o, 1, AVP_FRAMING_CAP, 3);	/* sync and async */
+	ctrl_avp_u32(&o, 0, AVP_BEARER_CAP, 0);
+	ctrl_avp_u16(&o, 0, AVP_FIRMWARE, 0x0100);
+	ctrl_avp(&o, 1, AVP_HOST_NAME, host, strlen(host));
+	ctrl_avp(&o, 0, AVP_VENDOR_NAME, "l2tpfast", 8);
+	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, t->id);
+	ctrl_avp_u16(&o, 1, AVP_RWS, (uint16_t)t->cfg->tunnel_rws);
+	if (m->avp[AVP_CHALLENGE].val && secret) {
+		uint8_t resp[16];
+
+		challenge_response(MSG_SCCRP, secret, m->avp[AVP_CHALLENGE].val,
+				   m->avp[AVP_CHALLENGE].len, resp);
+		ctrl_avp(&o, 1, AVP_CHALLENGE_RESP, resp, sizeof(resp));
+	}
+	if (t->challenged)
+		ctrl_avp(&o, 1, AVP_CHALLENGE, t->challenge, sizeof(t->challenge));
+	tunnel_send(t, &o);
+}
+
+/* Tunnel authentication (RFC 2661 5.1.1), when the section asks for it. */
+static int sccrq_auth(struct tunnel *t, const struct ctrl_msg *m, const char **why)
+{
+	int want = t->cfg->challenge;
+	const char *secret = tunnel_secret(t);
+
+	if ((want || m->avp[AVP_CHALLENGE].val) && !secret) {
+		*why = "tunnel authentication: no secret for this peer in the auth file";
+		return -1;
+	}
+	if (want) {
+		if (getrandom(t->challenge, sizeof(t->challenge), 0) !=
+		    sizeof(t->challenge)) {
+			*why = "no random bytes for a challenge";
+			return -1;
+		}
+		t->challenged = 1;
+	}
+	return 0;
+}
+
+void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
+		  const struct ctrl_msg *m)
+{
+	const struct lns_config *l;
+	uint16_t peer_id, ver = 0;
+	const char *why = NULL;
+	struct tunnel *t, *o2;
+	uint32_t rws = 4;
+	uint16_t rws16;
+
+	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
+				    "SCCRQ without an Assigned Tunnel ID");
+	if (tunnel_find_peer(lns, from, peer_id))
+		return;		/* a retransmission: the reply is on its way */
+	if (avp_u16(m, AVP_PROTO_VERSION, &ver) || ver != 0x0100)
+		return refuse_sccrq(lns, from, m, STOP_BAD_VERSION, 0,
+				    "protocol version is not 1.0");
+	if (m->unknown_mandatory >= 0)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 8,
+				    "unknown mandatory AVP in SCCRQ");
+	l = config_lns_for(&lns->gen->cfg, ntohl(from->sin_addr.s_addr));
+	if (!l)
+		return refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0,
+				    "access control: peer not listed in any lns 'lac'");
+	for (o2 = lns->tunnels; o2; o2 = o2->next)
+		if (l->exclusive && o2->state != T_CLOSING &&
+		    o2->peer.sin_addr.s_addr == from->sin_addr.s_addr)
+			return refuse_sccrq(lns, from, m, STOP_ERROR, 0,
+					    "exclusive: this peer already has a tunnel");
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return;
+	t->lns = lns;
+	t->gen = lns->gen;
+	t->gen->refs++;
+	t->cfg = l;
+	t->pool = &t->gen->pools[l - t->gen->cfg.lns];
+	t->peer = *from;
+	peer_str(from, t->peer_str, sizeof(t->peer_str));
+	avp_str(m, AVP_HOST_NAME, t->peer_host, sizeof(t->peer_host));
+	t->peer_id = peer_id;
+	t->id = tunnel_new_id(lns);
+	t->nr = (uint16_t)(m->ns + 1);
+	if (!avp_u16(m, AVP_RWS, &rws16) && rws16)
+		rws = rws16;
+	t->peer_rws = (uint16_t)(rws > TXQ_MAX ? TXQ_MAX : rws);
+	t->last_rx_ms = now_ms();
+	t->fd = -1;
+	t->next = lns->tunnels;
+	lns->tunnels = t;
+	lns->n_tunnels++;
+
+	if (sccrq_auth(t, m, &why)) {
+		log_tunnel(LOG_NOTICE, t, "refused: %s", why);
+		refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0, why);
+		tunnel_destroy(t);
+		return;
+	}
+	t->fd = tunnel_socket(lns, from);
+	if (t->fd < 0 || tunnel_kernel(t)) {
+		log_tunnel(LOG_ERR, t, "cannot set up the tunnel: %s", strerror(errno));
+		refuse_sccrq(lns, from, m, STOP_ERROR, 0, "LNS cannot set up the tunnel");
+		tunnel_destroy(t);
+		return;
+	}
+	epoll_ctl(lns->epfd, EPOLL_CTL_ADD, t->fd,
+		  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = t });
+	log_tunnel(LOG_INFO, t, "SCCRQ from host '%s' for [lns %s]", t->peer_host,
+		   l->name);
+	send_sccrp(t, m);
+}
+
+/* Send what the peer's receive window allows. */
+static void tunnel_flush(struct tunnel *t)
+{
+	uint64_t now = now_ms();
+	int i, in_flight = 0;
+
+	for (i = 0; i < t->n_txq; i++) {
+		struct txmsg *x = &t->txq[i];
+
+		if (x->due_ms) {
+			in_flight++;
+			continue;
+		}
+		if (in_flight >= t->peer_rws)
+			break;
+		send(t->fd, x->buf, x->len, 0);
+		x->due_ms = now + 1000;
+		in_flight++;
+		t->sent_since_rx = 1;
+	}
+}
+
+void tunnel_send(struct tunnel *t, struct ctrl_out *o)
+{
+	struct txmsg *x;
+	size_t len;
+
+	if (t->n_txq == TXQ_MAX) {
+		log_tunnel(LOG_ERR, t, "control queue full; tearing down");
+		t->state = T_CLOSING;
+		t->close_ms = now_ms();
+		return;
+	}
+	len = ctrl_finish(o, t->ns, t->nr);
+	if (!len)
+		return;
+	x = &t->txq[t->n_txq++];
+	memcpy(x->buf, o->buf, len);
+	x->len = len;
+	x->ns = t->ns++;
+	x->tries = 0;
+	x->due_ms = 0;
+	tunnel_flush(t);
+}
+
+static void send_zlb(struct tunnel *t)
+{
+	struct ctrl_out o;
+	size_t len;
+
+	ctrl_begin_zlb(&o, t->peer_id);
+	len = ctrl_finish(&o, t->ns, t->nr);
+	send(t->fd, o.buf, len, 0);
+}
+
+/* The peer has everything before nr. */
+static void tunnel_acked(struct tunnel *t, uint16_t nr)
+{
+	int i, j = 0;
+
+	for (i = 0; i < t->n_txq; i++)
+		if (!seq_lt(t->txq[i].ns, nr) || !t->txq[i].due_ms)
+			t->txq[j++] = t->txq[i];
+	t->n_txq = j;
+	if (t->state == T_CLOSING && !t->n_txq && !t->close_ms)
+		t->close_ms = now_ms() + 2000;
+	tunnel_flush(t);
+}
+
+void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
+{
+	struct ctrl_out o;
+
+	if (t->state == T_CLOSING)
+		return;
+	log_tunnel(LOG_NOTICE, t, "sending StopCCN: %s", why);
+	while (t->sessions)
+		session_close(t->sessions, 0, why, 0);
+	ctrl_begin(&o, MSG_STOPCCN, t->peer_id, 0);
+	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, t->id);
+	ctrl_avp_result(&o, result, 0, why);
+	t->state = T_CLOSING;
+	t->close_ms = 0;	/* once acknowledged, or retries run out */
+	tunnel_send(t, &o);
+}
+
+static void peer_stopccn(struct tunnel *t, const struct ctrl_msg *m)
+{
+	uint16_t result = 0;
+
+	if (m->avp[AVP_RESULT].val && m->avp[AVP_RESULT].len >= 2)
+		result = (uint16_t)(m->avp[AVP_RESULT].val[0] << 8 |
+				    m->avp[AVP_RESULT].val[1]);
+	log_tunnel(LOG_NOTICE, t, "StopCCN from the peer (result %u): tearing down", result);
+	while (t->sessions)
+		session_close(t->sessions, 0, "peer sent StopCCN", 0);
+	t->state = T_CLOSING;
+	/* Stay a moment to acknowledge a retransmitted StopCCN. */
+	t->close_ms = now_ms() + 3000;
+}
+
+static void scccn(struct tunnel *t, const struct ctrl_msg *m)
+{
+	const char *secret = tunnel_secret(t);
+
+	if (t->state != T_WAIT_SCCCN)
+		return;
+	if (t->challenged) {
+		uint8_t want[16];
+
+		if (!secret || !m->avp[AVP_CHALLENGE_RESP].val ||
+		    m->avp[AVP_CHALLENGE_RESP].len != 16) {
+			tunnel_stop(t, STOP_NOT_AUTHORIZED, "no Challenge Response in SCCCN");
+			return;
+		}
+		challenge_response(MSG_SCCCN, secret, t->challenge,
+				   sizeof(t->challenge), want);
+		if (memcmp(want, m->avp[AVP_CHALLENGE_RESP].val, 16)) {
+			tunnel_stop(t, STOP_NOT_AUTHORIZED, "wrong Challenge Response: secrets differ");
+			return;
+		}
+	}
+	t->state = T_ESTABLISHED;
+	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'", t->peer_host);
+}
+
+static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
+{
+	struct session *s = NULL;
+
+	log_tunnel(LOG_DEBUG, t, "received %s (session %u, Ns %u, Nr %u)",
+		   msg_type_name(m->type), m->session_id, m->ns, m->nr);
+	if (m->session_id)
+		s = session_find(t, m->session_id);
+	if (m->unknown_mandatory >= 0 && m->type != MSG_STOPCCN) {
+		if (s)
+			session_close(s, 2, "unknown mandatory AVP", 1);
+		else
+			tunnel_stop(t, STOP_ERROR, "unknown mandatory AVP");
+		return;
+	}
+	switch (m->type) {
+	case MSG_SCCRQ:
+		break;		/* a retransmission */
+	case MSG_SCCCN:
+		scccn(t, m);
+		break;
+	case MSG_STOPCCN:
+		peer_stopccn(t, m);
+		break;
+	case MSG_HELLO:
+	case MSG_WEN:
+	case MSG_SLI:
+		break;
+	case MSG_ICRQ:
+		if (t->state == T_ESTABLISHED)
+			session_icrq(t, m);
+		break;
+	case MSG_ICCN:
+		if (s)
+			session_iccn(s, m);
+		break;
+	case MSG_CDN:
+		if (s)
+			session_cdn(s, m);
+		break;
+	default:
+		log_tunnel(LOG_NOTICE, t, "%s (type %u) is not for an LNS; ignored",
+			   msg_type_name(m->type), m->type);
+	}
+}
+
+static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m)
+{
+	t->last_rx_ms = now_ms();
+	tunnel_acked(t, m->nr);
+	if (m->zlb)
+		return;
+	if (m->ns != t->nr) {
+		/* A duplicate, or ahead of a lost one: tell the peer where we are. */
+		send_zlb(t);
+		return;
+	}
+	t->nr++;
+	t->sent_since_rx = 0;
+	dispatch(t, m);
+	if (!t->sent_since_rx)
+		send_zlb(t);
+}
+
+void tunnel_input(struct tunnel *t)
+{
+	uint8_t buf[2048];
+	struct ctrl_msg *m = malloc(sizeof(*m));
+	const char *why;
+	ssize_t n;
+
+	if (!m)
+		return;
+	while ((n = recv(t->fd, buf, sizeof(buf), 0)) >= 0) {
+		if (ctrl_parse(buf, (size_t)n, tunnel_secret(t), m, &why)) {
+			log_tunnel(LOG_NOTICE, t, "malformed control message dropped: %s", why);
+			continue;
+		}
+		if (m->tunnel_id != t->id) {
+			log_tunnel(LOG_NOTICE, t, "message for tunnel %u dropped", m->tunnel_id);
+			continue;
+		}
+		tunnel_message(t, m);
+		if (t->state == T_CLOSING && t->close_ms && t->close_ms <= now_ms())
+			break;
+	}
+	free(m);
+}
+
+void tunnel_timer(struct tunnel *t, uint64_t now)
+{
+	struct ctrl_out o;
+	int i;
+
+	if (t->state == T_CLOSING && t->close_ms && now >= t->close_ms) {
+		tunnel_destroy(t);
+		return;
+	}
+	for (i = 0; i < t->n_txq; i++) {
+		struct txmsg *x = &t->txq[i];
+		int backoff;
+
+		if (!x->due_ms || now < x->due_ms)
+			continue;
+		if (x->tries >= t->gen->cfg.max_retries) {
+			log_tunnel(LOG_NOTICE, t, "no acknowledgement after %d retransmissions: peer gone, tearing down",
+				   x->tries);
+			tunnel_destroy(t);
+			return;
+		}
+		x->tries++;
+		backoff = 1000 << (x->tries < 3 ? x->tries : 3);
+		x->due_ms = now + (uint64_t)backoff;
+		send(t->fd, x->buf, x->len, 0);
+		log_tunnel(LOG_DEBUG, t, "retransmitted Ns %u (try %d)", x->ns, x->tries);
+	}
+	if (t->state == T_ESTABLISHED && !t->n_txq &&
+	    now - t->last_rx_ms >= (uint64_t)t->lns->hello_ms) {
+		ctrl_begin(&o, MSG_HELLO, t->peer_id, 0);
+		tunnel_send(t, &o);
+		t->last_rx_ms = now;	/* one HELLO per idle interval */
+	}
+}
+
+void tunnel_destroy(struct tunnel *t)
+{
+	struct lns *lns = t->lns;
+	struct tunnel **pp;
+
+	while (t->sessions)
+		session_close(t->sessions, 0, "tunnel torn down", 0);
+	if (t->kernel) {
+		int err = lf_l2tp_tunnel_delete(&lns->l2tp, t->id);
+		if (err && err != -ENOENT)
+			log_tunnel(LOG_WARNING, t, "kernel tunnel delete: %s",
+				   lf_genl_strerror(err));
+	}
+	if (t->fd >= 0) {
+		epoll_ctl(lns->epfd, EPOLL_CTL_DEL, t->fd, NULL);
+		close(t->fd);
+	}
+	log_tunnel(LOG_INFO, t, "tunnel closed");
+	for (pp = &lns->tunnels; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	lns->n_tunnels--;
+	generation_put(t->gen);
+	free(t);
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of l2tpfastd's pure logic, built with ASan and UBSan by
+ * selftests/unit.sh: MD5, control message encoding and parsing (malformed
+ * input included), hidden AVPs, the configuration parser's every error
+ * path, address pools.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "avp.h"
+#include "config.h"
+#include "md5.h"
+#include "pool.h"
+
+static int n, failed;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	n++;
+	printf("%sok %d - ", cond ? "" : "not ", n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!cond)
+		failed++;
+}
+
+static void test_md5(void)
+{
+	static const char *const in[] = { "", "abc", "message digest" };
+	static const char *const want[] = {
+		"d41d8cd98f00b204e9800998ecf8427e",
+		"900150983cd24fb0d6963f7d28e17f72",
+		"f96b697d7cb7938d525a2f31aaf161d0",
+	};
+	char hex[33];
+	uint8_t d[16];
+	struct md5 c;
+	int i, j;
+
+	for (i = 0; i < 3; i++) {
+		md5_init(&c);
+		md5_update(&c, in[i], strlen(in[i]));
+		md5_final(&c, d);
+		for (j = 0; j < 16; j++)
+			sprintf(hex + 2 * j, "%02x", d[j]);
+		ok(!strcmp(hex, want[i]), "md5(\"%s\") (RFC 1321 vector)", in[i]);
+	}
+}
+
+static void test_roundtrip(void)
+{
+	struct ctrl_msg *m = malloc(sizeof(*m));
+	struct ctrl_out o;
+	const char *why = "";
+	uint16_t v16 = 0;
+	uint32_t v32 = 0;
+	char host[64];
+	size_t len;
+
+	ctrl_begin(&o, MSG_SCCRP, 4242, 0);
+	ctrl_avp_u16(&o, 1, AVP_PROTO_VERSION, 0x0100);
+	ctrl_avp_u32(&o, 1, AVP_FRAMING_CAP, 3);
+	ctrl_avp(&o, 1, AVP_HOST_NAME, "lns", 3);
+	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, 7);
+	ctrl_avp_result(&o, 2, 8, "why");
+	len = ctrl_finish(&o, 5, 9);
+	ok(len == 12 + 8 + 8 + 10 + 9 + 8 + 13, "SCCRP encodes to %zu bytes", len);
+	ok(!ctrl_parse(o.buf, len, NULL, m, &why), "SCCRP parses back (%s)", why);
+	ok(m->type == MSG_SCCRP && m->tunnel_id == 4242 && m->ns == 5 && m->nr == 9,
+	   "header fields and message type survive");
+	ok(!avp_u16(m, AVP_TUNNEL_ID, &v16) && v16 == 7, "Assigned Tunnel ID");
+	ok(!avp_u32(m, AVP_FRAMING_CAP, &v32) && v32 == 3, "Framing Capabilities");
+	avp_str(m, AVP_HOST_NAME, host, sizeof(host));
+	ok(!strcmp(host, "lns"), "Host Name");
+	ok(m->avp[AVP_RESULT].len == 7, "Result Code with its message");
+	ok(m->unknown_mandatory == -1, "no unknown mandatory AVP");
+
+	ctrl_begin_zlb(&o, 99);
+	len = ctrl_finish(&o, 1, 2);
+	ok(!ctrl_parse(o.buf, len, NULL, m, &why) && m->zlb, "ZLB parses as an acknowledgement");
+
+	/* Every prefix of a valid message but the whole is refused. */
+	ctrl_begin(&o, MSG_ICRQ, 1, 0);
+	ctrl_avp_u16(&o, 1, AVP_SESSION_ID, 3);
+	len = ctrl_finish(&o, 0, 0);
+	{
+		size_t cut, bad = 0;
+
+		for (cut = 0; cut < len; cut++)
+			if (!ctrl_parse(o.buf, cut, NULL, m, &why))
+				bad++;
+		ok(bad == 0, "all %zu truncations of an ICRQ refused", len);
+	}
+	o.buf[1] = 0x03;
+	ok(ctrl_parse(o.buf, len, NULL, m, &why) && strstr(why, "version"),
+	   "version 3 refused: %s", why);
+	o.buf[1] = 0x02;
+	o.buf[3] = 0xff;
+	ok(ctrl_parse(o.buf, len, NULL, m, &why) && strstr(why, "length"),
+	   "length beyond the packet refused: %s", why);
+	free(m);
+}
+
+static void test_unknown_avp(void)
+{
+	struct ctrl_msg *m = malloc(sizeof(*m));
+	const char *why = "";
+	struct ctrl_out o;
+	size_t len;
+
+	ctrl_begin(&o, MSG_HELLO, 1, 0);
+	ctrl_avp(&o, 1, 200, "x", 1);
+	len = ctrl_finish(&o, 0, 0);
+	ok(!ctrl_parse(o.buf, len, NULL, m, &why) && m->unknown_mandatory == 200,
+	   "unknown mandatory AVP reported for the RFC's teardown");
+	ctrl_begin(&o, MSG_HELLO, 1, 0);
+	ctrl_avp(&o, 0, 200, "x", 1);
+	len = ctrl_finish(&o, 0, 0);
+	ok(!ctrl_parse(o.buf, len, NULL, m, &why) && m->unknown_mandatory == -1,
+	   "unknown optional AVP ignored");
+	free(m);
+}
+
+/* Hide a value as RFC 2661 4.3 says, independently of avp.c. */
+static size_t hide(uint16_t type, const char *secret, const uint8_t *rv,
+		   size_t rvlen, const uint8_t *val, size_t vlen, uint8_t *out)
+{
+	uint8_t plain[64], d[16], tb[2] = { (uint8_t)(type >> 8), (uint8_t)type };
+	size_t len = 2 + vlen, i;
+	struct md5 c;
+
+	plain[0] = (uint8_t)(vlen >> 8);
+	plain[1] = (uint8_t)vlen;
+	memcpy(plain + 2, val, vlen);
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0) {
+			md5_init(&c);
+			if (!i) {
+				md5_update(&c, tb, 2);
+				md5_update(&c, secret, strlen(secret));
+				md5_update(&c, rv, rvlen);
+			} else {
+				md5_update(&c, secret, strlen(secret));
+				md5_update(&c, out + i - 16, 16);
+			}
+			md5_final(&c, d);
+		}
+		out[i] = plain[i] ^ d[i % 16];
+	}
+	return len;
+}
+
+static void test_hidden(void)
+{
+	struct ctrl_msg *m = malloc(sizeof(*m));
+	static const uint8_t rv[16] = "0123456789abcdef";
+	const char *name = "a-host-name-longer-than-16";
+	uint8_t hidden[64];
+	const char *why = "";
+	struct ctrl_out o;
+	char got[64];
+	size_t len, hl;
+
+	hl = hide(AVP_HOST_NAME, "s3cret", rv, sizeof(rv), (const uint8_t *)name,
+		  strlen(name), hidden);
+	ctrl_begin(&o, MSG_SCCRQ, 0, 0);
+	ctrl_avp(&o, 1, AVP_RANDOM_VECTOR, rv, sizeof(rv));
+	ctrl_avp(&o, 1, AVP_HOST_NAME, hidden, hl);
+	len = ctrl_finish(&o, 0, 0);
+	o.buf[12 + 8 + 22] |= 0x40;	/* H bit of the Host Name AVP */
+	ok(!ctrl_parse(o.buf, len, "s3cret", m, &why), "hidden AVP parses (%s)", why);
+	avp_str(m, AVP_HOST_NAME, got, sizeof(got));
+	ok(!strcmp(got, name), "hidden Host Name unhidden over two MD5 blocks: %s", got);
+	ok(ctrl_parse(o.buf, len, NULL, m, &why), "hidden AVP without a secret refused: %s", why);
+	free(m);
+}
+
+static const char *write_conf(const char *text)
+{
+	static char path[] = "/tmp/l2tpfastd-unit-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/l2tpfastd-unit-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	return path;
+}
+
+static void conf_err(const char *text, int line, const char *want)
+{
+	const char *path = write_conf(text);
+	struct config *c = malloc(sizeof(*c));
+	char err[512], exp[512];
+
+	snprintf(exp, sizeof(exp), "%s:%d: %s", path, line, want);
+	ok(config_load(path, c, err, sizeof(err)) == -1 && !strcmp(err, exp),
+	   "config error: %s", err);
+	unlink(path);
+	free(c);
+}
+
+static void test_config(void)
+{
+	const char *seed =
+		"[global]\nport = 1701\nauth file = /etc/xl2tpd/xl2tp-secrets\n"
+		"access control = no\n\n[lns default]\nexclusive = yes\n"
+		"ip range = 10.1.20.31-10.1.20.50\nhidden bit = no\n"
+		"local ip = 10.1.20.30\nlength bit = yes\nrequire chap = yes\n"
+		"refuse pap = yes\nname = vpn\nppp debug = yes\n"
+		"pppoptfile = /etc/ppp/options.xl2tpd\n";
+	struct config *c = malloc(sizeof(*c));
+	const char *path = write_conf(seed);
+	char err[512] = "";
+
+	ok(!config_load(path, c, err, sizeof(err)), "the seed's xl2tpd.conf loads (%s)", err);
+	ok(c->port == 1701 && c->n_lns == 1 && !strcmp(c->lns[0].name, "default"),
+	   "port and [lns default]");
+	ok(c->lns[0].ip_range.n == 1 && c->lns[0].ip_range.r[0].last - c->lns[0].ip_range.r[0].first == 19,
+	   "ip range of 20 addresses");
+	ok(c->lns[0].require_chap == TRI_YES && c->lns[0].refuse_pap == TRI_YES &&
+	   c->lns[0].exclusive && !strcmp(c->lns[0].ppp_name, "vpn"),
+	   "require chap, refuse pap, exclusive, name");
+	ok(config_lns_for(c, 0x0a000001) == &c->lns[0], "default section for any peer");
+	unlink(path);
+	free(c);
+
+	conf_err("[global]\nport = 70000\n[lns default]\n", 2,
+		 "'port' takes a number from 1 to 65535, not '70000'");
+	conf_err("[global]\nlisten-addr = nowhere\n", 2,
+		 "'listen-addr' takes an IPv4 address, not 'nowhere'");
+	conf_err("[lns default]\nexclusive = maybe\n", 2,
+		 "'exclusive' takes yes or no, not 'maybe'");
+	conf_err("[lns default]\nip range = 10.0.0.9-10.0.0.1\n", 2,
+		 "'ip range': '10.0.0.9-10.0.0.1' is not an address or range a.b.c.d-a.b.c.e (at most 16)");
+	conf_err("[lns default]\nlocal ip = 300.1.1.1\n", 2,
+		 "'local ip' takes an IPv4 address, not '300.1.1.1'");
+	conf_err("[lns default]\nunix authentication = yes\n", 2,
+		 "'unix authentication' is not supported: pppd 'login' against the system's passwords is not supported; use chap-secrets");
+	conf_err("[global]\nipsec saref = yes\n", 2,
+		 "'ipsec saref' is not supported: Openswan SAref kernel patches are not used; IPsec SAs are followed by l2tpfast.ko");
+	conf_err("[lac office]\nlns = 192.0.2.1\n", 2,
+		 "[lac office]: l2tpfastd is an LNS; LAC sections are not supported");
+	conf_err("[lns default]\nbogus = 1\n", 2, "unknown key 'bogus' in [lns default]");
+	conf_err("[elsewhere]\nport = 1\n", 2,
+		 "unknown section [elsewhere] (expected [global] or [lns NAME])");
+	conf_err("[lns default]\ntunnel rws = 0\n", 2,
+		 "'tunnel rws' takes a number from 1 to 64, not '0'");
+}
+
+static void test_pool(void)
+{
+	struct lns_config l = { 0 };
+	uint32_t pinned[1] = { 0x0a000002 }, a, b, c;
+	struct pool p = { 0 };
+	int r;
+
+	l.ip_range.n = 1;
+	l.ip_range.r[0].first = 0x0a000001;
+	l.ip_range.r[0].last = 0x0a000004;
+	l.no_ip_range.n = 1;
+	l.no_ip_range.r[0].first = l.no_ip_range.r[0].last = 0x0a000004;
+	l.local_ip = 0x0a000003;
+	r = pool_init(&p, &l, pinned, 1);
+	ok(!r && p.n == 1,
+	   "pool: range less local ip, no ip range and pinned: %u address", p.n);
+	ok(!pool_get(&p, &a) && a == 0x0a000001, "pool: first address");
+	ok(pool_get(&p, &b) == -1, "pool: exhausted");
+	pool_put(&p, a);
+	ok(!pool_get(&p, &c) && c == a, "pool: returned address given again");
+	pool_free(&p);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n# l2tpfastd unit tests\n");
+	test_md5();
+	test_roundtrip();
+	test_unknown_avp();
+	test_hidden();
+	test_config();
+	test_pool();
+	printf("1..%d\n# unit: %d passed, %d failed\n", n, n - failed, failed);
+	return failed ? 1 : 0;
+}

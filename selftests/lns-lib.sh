@@ -144,7 +144,7 @@ client_reset() {
 	sleep 0.5
 	pids=$(ip netns pids "$NS_C")
 	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	rm -f "$ETC_C"/xl2tpd/xl2tpd.conf "$ETC_C"/ppp/options.* "$LNS_RUN"/xl2tpd-cli.*
+	rm -f "$ETC_C"/xl2tpd/*.conf "$ETC_C"/ppp/options.* "$LNS_RUN"/xl2tpd-cli.*
 }
 
 # n_ppp NS: ppp interfaces with an address.
@@ -169,4 +169,27 @@ ns_pppd() {
 	for p in $(ip netns pids "$1"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = pppd ] && echo "$p"
 	done
+}
+
+# lac_instance NAME USER PASSWORD PORT [PPPD_OPTION...]: an xl2tpd of its
+# own in lf-cli, from UDP port PORT: one tunnel per instance, as clients
+# behind one NAT each get a port of their own.
+lac_instance() {
+	local name=$1 user=$2 pass=$3 port=$4
+	shift 4
+	printf '[global]\nport = %s\n\n' "$port" >"$ETC_C/xl2tpd/$name.conf"
+	cat >>"$ETC_C/xl2tpd/$name.conf" <<CONF
+[lac $name]
+lns = $SRV_IP
+pppoptfile = /etc/ppp/options.$name
+length bit = yes
+autodial = yes
+redial = no
+CONF
+	printf '%s\n' noauth "name $user" "password $pass" nodefaultroute \
+		noipv6 noccp mtu 1400 mru 1400 "ipparam $name" "$@" \
+		>"$ETC_C/ppp/options.$name"
+	ip netns exec "$NS_C" xl2tpd -D -c "/etc/xl2tpd/$name.conf" \
+		-p "$LNS_RUN/xl2tpd-$name.pid" -C "$LNS_RUN/xl2tpd-$name.control" \
+		>"$LNS_RUN/xl2tpd-$name.log" 2>&1 &
 }

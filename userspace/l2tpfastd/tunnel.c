@@ -572,6 +572,8 @@ void tunnel_destroy(struct tunnel *t)
 
 	while (t->sessions)
 		session_close(t->sessions, 0, "tunnel torn down", 0);
+	if (t->attached)
+		lf_tunnel_detach(&lns->fast, t->id);
 	if (t->kernel) {
 		int err = lf_l2tp_tunnel_delete(&lns->l2tp, t->id);
 		if (err && err != -ENOENT)

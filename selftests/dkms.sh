@@ -10,10 +10,20 @@ need_root
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 src=/usr/src/l2tpfast-$ver
 
+# A registration this test made and did not get to remove (the run was
+# killed) carries a marker in its source tree and is reclaimed; in CI the
+# machine is ours. Anything else is an operator's install: leave it alone.
+marker=.l2tpfast-selftest
 if dkms status l2tpfast 2>/dev/null | grep -q .; then
-	not_ok "no l2tpfast already registered with dkms"
-	diag "$(dkms status l2tpfast)"
-	diag "remove it first: dkms remove l2tpfast/$ver --all"
+	if [ -e "$src/$marker" ] || [ "${CI:-}" = true ]; then
+		diag "reclaiming a stale registration: $(dkms status l2tpfast 2>/dev/null | tr '\n' ' ')"
+		dkms remove "l2tpfast/$ver" --all >/dev/null 2>&1
+		rm -rf "$src"
+	fi
+fi
+if dkms status l2tpfast 2>/dev/null | grep -q .; then
+	skip "dkms add/build/install/remove" \
+		"l2tpfast is already registered with dkms ($(dkms status l2tpfast 2>/dev/null | head -n1)); remove it first: dkms remove l2tpfast/$ver --all"
 	done_tap
 fi
 
@@ -28,6 +38,7 @@ trap cleanup EXIT
 rm -rf "$src"
 mkdir -p "$src"
 (cd "$top" && git ls-files -z | xargs -0 tar -cf - ) | tar -xf - -C "$src"
+touch "$src/$marker"
 
 check "dkms add" dkms add "l2tpfast/$ver"
 for series in "${L2TPFAST_SERIES[@]}"; do

@@ -15,8 +15,8 @@
 #include "config.h"
 #include "genl.h"
 #include "pool.h"
+#include "reliable.h"
 
-#define TXQ_MAX		32	/* unacknowledged control messages per tunnel */
 #define HELLO_IDLE_MS	60000
 
 /* A configuration as loaded, with its pools: tunnels keep the one they began with. */
@@ -25,14 +25,6 @@ struct generation {
 	struct pool pools[CFG_MAX_LNS];
 	char optfile[CFG_MAX_LNS][256];	/* pppoptfile as pppd gets it */
 	int refs;
-};
-
-struct txmsg {
-	uint8_t buf[L2TP_MAX_MSG];
-	size_t len;
-	uint16_t ns;
-	int tries;
-	uint64_t due_ms;	/* next (re)transmission; 0: not sent yet */
 };
 
 enum tunnel_state { T_WAIT_SCCCN, T_ESTABLISHED, T_CLOSING };
@@ -60,11 +52,7 @@ struct tunnel {
 	char peer_host[64];
 	uint16_t id, peer_id;
 	enum tunnel_state state;
-	uint16_t ns, nr;	/* next Ns to send, next Ns expected */
-	uint16_t peer_rws;
-	struct txmsg txq[TXQ_MAX];
-	int n_txq;
-	int sent_since_rx;	/* a message carried our Nr: no ZLB needed */
+	struct rel rel;		/* Ns/Nr, retransmission, windows */
 	uint64_t last_rx_ms;
 	uint64_t close_ms;	/* T_CLOSING: forget it at this time */
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */

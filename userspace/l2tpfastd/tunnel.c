@@ -30,11 +30,6 @@
 enum { STOP_CLEAR = 1, STOP_ERROR = 2, STOP_NOT_AUTHORIZED = 4,
        STOP_BAD_VERSION = 5, STOP_SHUTDOWN = 6 };
 
-static int seq_lt(uint16_t a, uint16_t b)
-{
-	return (int16_t)(a - b) < 0;
-}
-
 static void peer_str(const struct sockaddr_in *a, char *buf, size_t len)
 {
 	char ip[INET_ADDRSTRLEN];
@@ -75,6 +70,14 @@ static uint16_t tunnel_new_id(struct lns *lns)
 			id = (uint16_t)rand();
 	} while (!id || tunnel_find_id(lns, id));
 	return id;
+}
+
+static void tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct tunnel *t = ctx;
+
+	if (send(t->fd, buf, len, 0) < 0)
+		log_tunnel(LOG_DEBUG, t, "send: %s", strerror(errno));
 }
 
 /* A reply to a request we will not take up, from the listening socket. */
@@ -248,8 +251,7 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	uint16_t peer_id, ver = 0;
 	const char *why = NULL;
 	struct tunnel *t, *o2;
-	uint32_t rws = 4;
-	uint16_t rws16;
+	uint16_t rws = 4, rws16;
 
 	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id)
 		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
@@ -285,10 +287,11 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	avp_str(m, AVP_HOST_NAME, t->peer_host, sizeof(t->peer_host));
 	t->peer_id = peer_id;
 	t->id = tunnel_new_id(lns);
-	t->nr = (uint16_t)(m->ns + 1);
 	if (!avp_u16(m, AVP_RWS, &rws16) && rws16)
 		rws = rws16;
-	t->peer_rws = (uint16_t)(rws > TXQ_MAX ? TXQ_MAX : rws);
+	rel_init(&t->rel, (uint16_t)(m->ns + 1), (uint16_t)rws,
+		 (uint16_t)l->tunnel_rws, lns->gen->cfg.max_retries, peer_id,
+		 tunnel_xmit, t);
 	t->last_rx_ms = now_ms();
 	t->fd = -1;
 	t->next = lns->tunnels;
@@ -315,73 +318,26 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	send_sccrp(t, m);
 }
 
-/* Send what the peer's receive window allows. */
-static void tunnel_flush(struct tunnel *t)
-{
-	uint64_t now = now_ms();
-	int i, in_flight = 0;
-
-	for (i = 0; i < t->n_txq; i++) {
-		struct txmsg *x = &t->txq[i];
-
-		if (x->due_ms) {
-			in_flight++;
-			continue;
-		}
-		if (in_flight >= t->peer_rws)
-			break;
-		send(t->fd, x->buf, x->len, 0);
-		x->due_ms = now + 1000;
-		in_flight++;
-		t->sent_since_rx = 1;
-	}
-}
-
 void tunnel_send(struct tunnel *t, struct ctrl_out *o)
 {
-	struct txmsg *x;
-	size_t len;
+	size_t len = ctrl_finish(o, 0, 0);	/* Ns and Nr are the queue's */
 
-	if (t->n_txq == TXQ_MAX) {
-		log_tunnel(LOG_ERR, t, "control queue full; tearing down");
-		t->state = T_CLOSING;
-		t->close_ms = now_ms();
-		return;
-	}
-	len = ctrl_finish(o, t->ns, t->nr);
 	if (!len)
 		return;
-	x = &t->txq[t->n_txq++];
-	memcpy(x->buf, o->buf, len);
-	x->len = len;
-	x->ns = t->ns++;
-	x->tries = 0;
-	x->due_ms = 0;
-	tunnel_flush(t);
-}
-
-static void send_zlb(struct tunnel *t)
-{
-	struct ctrl_out o;
-	size_t len;
-
-	ctrl_begin_zlb(&o, t->peer_id);
-	len = ctrl_finish(&o, t->ns, t->nr);
-	send(t->fd, o.buf, len, 0);
+	if (rel_queue(&t->rel, o->buf, len, now_ms())) {
+		log_tunnel(LOG_ERR, t, "%d control messages unacknowledged; tearing down",
+			   t->rel.n_txq);
+		t->state = T_CLOSING;
+		t->close_ms = now_ms();
+	}
 }
 
 /* The peer has everything before nr. */
 static void tunnel_acked(struct tunnel *t, uint16_t nr)
 {
-	int i, j = 0;
-
-	for (i = 0; i < t->n_txq; i++)
-		if (!seq_lt(t->txq[i].ns, nr) || !t->txq[i].due_ms)
-			t->txq[j++] = t->txq[i];
-	t->n_txq = j;
-	if (t->state == T_CLOSING && !t->n_txq && !t->close_ms)
+	rel_ack(&t->rel, nr, now_ms());
+	if (t->state == T_CLOSING && !t->rel.n_txq && !t->close_ms)
 		t->close_ms = now_ms() + 2000;
-	tunnel_flush(t);
 }
 
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
@@ -487,22 +443,41 @@ static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
 	}
 }
 
-static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m)
+/* One message from the peer, and any it had sent ahead that now fit. */
+static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
+			   const uint8_t *buf, size_t len)
 {
+	uint8_t *held;
+	const char *why;
+
 	t->last_rx_ms = now_ms();
 	tunnel_acked(t, m->nr);
 	if (m->zlb)
 		return;
-	if (m->ns != t->nr) {
-		/* A duplicate, or ahead of a lost one: tell the peer where we are. */
-		send_zlb(t);
-		return;
+	switch (rel_accept(&t->rel, m->ns, buf, len)) {
+	case REL_DELIVER:
+		dispatch(t, m);
+		break;
+	case REL_HELD:
+		log_tunnel(LOG_DEBUG, t, "Ns %u held until Ns %u arrives",
+			   m->ns, t->rel.nr);
+		break;
+	case REL_DUPLICATE:
+		break;
+	case REL_OUT_OF_WINDOW:
+		log_tunnel(LOG_DEBUG, t, "Ns %u beyond our receive window (Nr %u): dropped",
+			   m->ns, t->rel.nr);
+		break;
 	}
-	t->nr++;
-	t->sent_since_rx = 0;
-	dispatch(t, m);
-	if (!t->sent_since_rx)
-		send_zlb(t);
+	while (t->state != T_CLOSING && (held = rel_next(&t->rel, &len))) {
+		struct ctrl_msg *hm = malloc(sizeof(*hm));
+
+		if (hm && !ctrl_parse(held, len, tunnel_secret(t), hm, &why))
+			dispatch(t, hm);
+		free(hm);
+		free(held);
+	}
+	rel_flush_ack(&t->rel);
 }
 
 void tunnel_input(struct tunnel *t)
@@ -523,7 +498,7 @@ void tunnel_input(struct tunnel *t)
 			log_tunnel(LOG_NOTICE, t, "message for tunnel %u dropped", m->tunnel_id);
 			continue;
 		}
-		tunnel_message(t, m);
+		tunnel_message(t, m, buf, (size_t)n);
 		if (t->state == T_CLOSING && t->close_ms && t->close_ms <= now_ms())
 			break;
 	}
@@ -533,31 +508,18 @@ void tunnel_input(struct tunnel *t)
 void tunnel_timer(struct tunnel *t, uint64_t now)
 {
 	struct ctrl_out o;
-	int i;
 
 	if (t->state == T_CLOSING && t->close_ms && now >= t->close_ms) {
 		tunnel_destroy(t);
 		return;
 	}
-	for (i = 0; i < t->n_txq; i++) {
-		struct txmsg *x = &t->txq[i];
-		int backoff;
-
-		if (!x->due_ms || now < x->due_ms)
-			continue;
-		if (x->tries >= t->gen->cfg.max_retries) {
-			log_tunnel(LOG_NOTICE, t, "no acknowledgement after %d retransmissions: peer gone, tearing down",
-				   x->tries);
-			tunnel_destroy(t);
-			return;
-		}
-		x->tries++;
-		backoff = 1000 << (x->tries < 3 ? x->tries : 3);
-		x->due_ms = now + (uint64_t)backoff;
-		send(t->fd, x->buf, x->len, 0);
-		log_tunnel(LOG_DEBUG, t, "retransmitted Ns %u (try %d)", x->ns, x->tries);
+	if (rel_timer(&t->rel, now)) {
+		log_tunnel(LOG_NOTICE, t, "no acknowledgement after %d retransmissions: peer gone, tearing down",
+			   t->rel.max_retries);
+		tunnel_destroy(t);
+		return;
 	}
-	if (t->state == T_ESTABLISHED && !t->n_txq &&
+	if (t->state == T_ESTABLISHED && !t->rel.n_txq &&
 	    now - t->last_rx_ms >= (uint64_t)t->lns->hello_ms) {
 		ctrl_begin(&o, MSG_HELLO, t->peer_id, 0);
 		tunnel_send(t, &o);
@@ -591,6 +553,7 @@ void tunnel_destroy(struct tunnel *t)
 			break;
 		}
 	lns->n_tunnels--;
+	rel_free(&t->rel);
 	generation_put(t->gen);
 	free(t);
 }

@@ -264,6 +264,14 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	if (m->unknown_mandatory >= 0)
 		return refuse_sccrq(lns, from, m, STOP_ERROR, 8,
 				    "unknown mandatory AVP in SCCRQ");
+	/*
+	 * Tie Breaker (RFC 2661 4.4.3) settles two SCCRQs crossing between
+	 * the same pair. An LNS never sends SCCRQ, so there is no tie to
+	 * break; the value only has to be well formed.
+	 */
+	if (m->avp[AVP_TIE_BREAKER].val && m->avp[AVP_TIE_BREAKER].len != 8)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
+				    "Tie Breaker AVP is not 8 bytes");
 	l = config_lns_for(&lns->gen->cfg, ntohl(from->sin_addr.s_addr));
 	if (!l)
 		return refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0,

@@ -182,6 +182,10 @@ static void test_hidden(void)
 	avp_str(m, AVP_HOST_NAME, got, sizeof(got));
 	ok(!strcmp(got, name), "hidden Host Name unhidden over two MD5 blocks: %s", got);
 	ok(ctrl_parse(o.buf, len, NULL, m, &why), "hidden AVP without a secret refused: %s", why);
+	ok(!ctrl_parse(o.buf, len, ctrl_secret_later, m, &why) &&
+	   m->hidden_pending == 1 && !m->avp[AVP_HOST_NAME].val &&
+	   m->avp[AVP_RANDOM_VECTOR].val,
+	   "secret later: parses, the hidden AVP left out and counted");
 	free(m);
 }
 

@@ -24,6 +24,8 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+const char ctrl_secret_later[] = "";
+
 /* RFC 2661 4.3: the value is XORed with MD5(type, secret, RV), MD5(secret, c1)... */
 static int avp_unhide(struct ctrl_msg *m, uint16_t type, const char *secret,
 		      const uint8_t *val, uint16_t len, const char **why)
@@ -87,6 +89,10 @@ static int avp_parse_one(struct ctrl_msg *m, const uint8_t *p, uint16_t len,
 	if (type == AVP_RANDOM_VECTOR) {
 		m->random_vector = val;
 		m->random_vector_len = vlen;
+	}
+	if ((flags & AVP_H) && secret == ctrl_secret_later) {
+		m->hidden_pending++;
+		return 0;
 	}
 	if (flags & AVP_H)
 		return avp_unhide(m, type, secret, val, vlen, why);

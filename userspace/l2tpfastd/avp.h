@@ -57,6 +57,7 @@ struct ctrl_msg {
 	int unknown_mandatory;		/* attribute type of one, or -1 */
 	const uint8_t *random_vector;	/* for hidden AVPs */
 	uint16_t random_vector_len;
+	int hidden_pending;		/* hidden AVPs left for later */
 	uint8_t hidden_buf[L2TP_MAX_MSG];	/* unhidden values live here */
 	size_t hidden_used;
 };
@@ -67,6 +68,12 @@ struct ctrl_msg {
  */
 int ctrl_parse(const uint8_t *buf, size_t len, const char *secret,
 	       struct ctrl_msg *m, const char **why);
+/*
+ * As @secret: leave hidden AVPs out and count them in hidden_pending. An
+ * SCCRQ names its peer in the clear; the secret that unhides the rest
+ * depends on that name.
+ */
+extern const char ctrl_secret_later[];
 
 int avp_u16(const struct ctrl_msg *m, int type, uint16_t *v);
 int avp_u32(const struct ctrl_msg *m, int type, uint32_t *v);

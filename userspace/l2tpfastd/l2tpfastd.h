@@ -81,7 +81,7 @@ uint64_t now_ms(void);
 
 /* tunnel.c */
 void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  const struct ctrl_msg *m);
+		  const struct ctrl_msg *m, const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);

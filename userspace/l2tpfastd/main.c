@@ -165,13 +165,13 @@ static void listen_input(struct lns *lns)
 	while ((n = recvfrom(lns->listen_fd, buf, sizeof(buf), 0,
 			     (struct sockaddr *)&from, &fl)) >= 0) {
 		fl = sizeof(from);
-		if (ctrl_parse(buf, (size_t)n, NULL, m, &why)) {
+		if (ctrl_parse(buf, (size_t)n, ctrl_secret_later, m, &why)) {
 			log_msg(LOG_NOTICE, "%s:%u: malformed packet dropped: %s",
 				inet_ntoa(from.sin_addr), ntohs(from.sin_port), why);
 			continue;
 		}
 		if (m->type == MSG_SCCRQ && m->tunnel_id == 0 && !lns->stopping)
-			tunnel_sccrq(lns, &from, m);
+			tunnel_sccrq(lns, &from, m, buf, (size_t)n);
 		else if (!m->zlb)
 			log_msg(LOG_DEBUG, "%s:%u: %s for tunnel %u on the listening socket; dropped",
 				inet_ntoa(from.sin_addr), ntohs(from.sin_port),

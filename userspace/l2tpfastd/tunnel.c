@@ -244,8 +244,8 @@ static int sccrq_auth(struct tunnel *t, const struct ctrl_msg *m, const char **w
 	return 0;
 }
 
-void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  const struct ctrl_msg *m)
+static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
+			 const struct ctrl_msg *m)
 {
 	const struct lns_config *l;
 	uint16_t peer_id, ver = 0;
@@ -324,6 +324,39 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	log_tunnel(LOG_INFO, t, "SCCRQ from host '%s' for [lns %s]", t->peer_host,
 		   l->name);
 	send_sccrp(t, m);
+}
+
+/*
+ * An SCCRQ from the listening socket, parsed with hidden AVPs left out.
+ * If it has some, the secret to unhide them is the one for the Host Name
+ * it gives in the clear, in the section its address selects.
+ */
+void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
+		  const struct ctrl_msg *m, const uint8_t *buf, size_t len)
+{
+	const struct lns_config *l;
+	struct ctrl_msg *full;
+	char host[64], secret[256];
+	const char *why;
+
+	if (!m->hidden_pending)
+		return sccrq_accept(lns, from, m);
+	l = config_lns_for(&lns->gen->cfg, ntohl(from->sin_addr.s_addr));
+	avp_str(m, AVP_HOST_NAME, host, sizeof(host));
+	full = malloc(sizeof(*full));
+	if (!full)
+		return;
+	if (!l || secrets_lookup(lns->gen->cfg.auth_file, host,
+				 l->hostname[0] ? l->hostname : "*",
+				 secret, sizeof(secret)))
+		why = "SCCRQ has hidden AVPs but the LNS has no secret for its Host Name";
+	else if (!ctrl_parse(buf, len, secret, full, &why))
+		why = NULL;
+	if (why)
+		refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0, why);
+	else
+		sccrq_accept(lns, from, full);
+	free(full);
 }
 
 void tunnel_send(struct tunnel *t, struct ctrl_out *o)

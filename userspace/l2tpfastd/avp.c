@@ -155,6 +155,11 @@ int ctrl_parse(const uint8_t *buf, size_t len, const char *secret,
 			*why = "first AVP is not a plain Message Type";
 			return -1;
 		}
+		if (off > L2TP_CTRL_HDR_LEN && get16(buf + off + 2) == 0 &&
+		    get16(buf + off + 4) == AVP_MSG_TYPE) {
+			*why = "a second Message Type AVP";
+			return -1;
+		}
 		if (avp_parse_one(m, buf + off, alen, secret, why))
 			return -1;
 		off += alen;

@@ -52,6 +52,7 @@ check() {
 	else
 		not_ok "$desc"
 		diag "$out"
+		return 1
 	fi
 }
 

@@ -84,12 +84,15 @@ check "PAP only: no PPP on the client" test "$(n_ppp "$NS_C")" = 0
 echo "# --- SIGHUP: a smaller pool, one tunnel per client, for new tunnels ---"
 client_reset
 wait_until 30 test "$(json_get "$(lns_json)" "len(d['tunnels'])")" = 0
+# c1 comes up before the reload and keeps its address across it.
+lac_instance c1 alice alicepw 1711
+check "a session before the reload" ppp_up "$NS_C" 1 40
 sed -i 's/^exclusive = yes/exclusive = no/; s/^ip range = .*/ip range = 10.1.20.31-10.1.20.34/' \
 	"$ETC_S/xl2tpd/xl2tpd.conf"
 check "SIGHUP l2tpfastd" kill -HUP "$lns_pid"
 check "configuration reloaded" wait_until 5 grep -q "reloaded" "$LNS_RUN/lns.log"
-# .32 is pinned to "username" in chap-secrets: the pool is .31, .33, .34.
-lac_instance c1 alice alicepw 1711
+# .32 is pinned to "username" in chap-secrets: the pool is .31, .33, .34,
+# and .31 is c1's from before the reload.
 lac_instance c2 bob bobpw 1712
 lac_instance c3 carol carolpw 1713
 check "3 PPP sessions up, one per tunnel" ppp_up "$NS_C" 3 60
@@ -99,7 +102,7 @@ sleep 2
 j=$(lns_json)
 expect "3 sessions in l2tpfast-ctl" 3 \
 	"$(json_get "$j" "sum(len(t['sessions']) for t in d['tunnels'])")"
-expect "three different addresses from the pool" "10.1.20.31 10.1.20.33 10.1.20.34" \
+expect "three different addresses: the new pool did not hand out c1's again" "10.1.20.31 10.1.20.33 10.1.20.34" \
 	"$(json_get "$j" "' '.join(sorted(s['address'] for t in d['tunnels'] for s in t['sessions']))")"
 check "... a CDN that says so, as xl2tpd logs it" \
 	grep -q "no address left" "$LNS_RUN/xl2tpd-c4.log"
@@ -110,8 +113,12 @@ victim=$(ns_pppd "$NS_S" | head -1)
 check "kill one server pppd" kill "$victim"
 check "client is down to 2 PPP sessions" wait_until 20 test "$(n_ppp "$NS_C")" = 2
 check "l2tpfastd sent a CDN for it" grep -q "session closed: pppd" "$LNS_RUN/lns.log"
-check "l2tpfast-ctl: 2 sessions left" \
-	wait_until 10 test "$(json_get "$(lns_json)" "sum(len(t['sessions']) for t in d['tunnels'])")" = 2
+if ! check "l2tpfast-ctl: 2 sessions left" \
+	wait_until 10 test "$(json_get "$(lns_json)" "sum(len(t['sessions']) for t in d['tunnels'])")" = 2; then
+	diag "$(ip netns exec "$NS_S" l2tpfast-ctl show)"
+	diag "$(ip -n "$NS_S" l2tp show session)"
+	diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -12)"
+fi
 
 echo "# --- SIGTERM: StopCCN to every peer, clean exit ---"
 check "SIGTERM l2tpfastd" kill -TERM "$lns_pid"
@@ -121,7 +128,13 @@ expect "exit status 0" 0 $?
 check "the xl2tpd of each live tunnel saw the StopCCN" \
 	test "$(grep -l "LNS shutting down" "$LNS_RUN"/xl2tpd-c[0-9].log | wc -l)" -ge 3
 check "no kernel tunnel left on the server" test -z "$(ip -n "$NS_S" l2tp show tunnel)"
-check "no pppd left on the server" wait_until 20 test -z "$(ns_pppd "$NS_S")"
+if ! check "no pppd left on the server" wait_until 20 test -z "$(ns_pppd "$NS_S")"; then
+	for p in $(ns_pppd "$NS_S"); do
+		diag "pppd $p: state $(awk '{print $3}' "/proc/$p/stat") wchan $(cat "/proc/$p/wchan")"
+		diag "$(cat "/proc/$p/stack" 2>/dev/null)"
+	done
+	diag "$(grep 'pppd\[' "$LNS_RUN/lns.log" | tail -12)"
+fi
 
 echo "# --- HELLO timeout: the client's link is cut ---"
 client_reset

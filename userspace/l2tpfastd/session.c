@@ -80,6 +80,47 @@ static void send_cdn(struct tunnel *t, uint16_t id, uint16_t peer_id,
 	tunnel_send(t, &o);
 }
 
+/* A live session has this address (any tunnel, any configuration). */
+static int addr_in_use(const struct lns *lns, uint32_t a)
+{
+	const struct tunnel *t;
+	const struct session *s;
+
+	for (t = lns->tunnels; t; t = t->next)
+		for (s = t->sessions; s; s = s->next)
+			if (s->addr == a)
+				return 1;
+	return 0;
+}
+
+/*
+ * An address from the tunnel's pool. After SIGHUP the pools of the old and
+ * the new configuration overlap: one a session of the other holds stays
+ * taken here until that session gives it back (session_addr_put).
+ */
+static int session_addr(struct tunnel *t, uint32_t *a)
+{
+	while (!pool_get(t->pool, a))
+		if (!addr_in_use(t->lns, *a))
+			return 0;
+	return -1;
+}
+
+/* Back to every pool that may hold it: its own, the current and live ones. */
+static void session_addr_put(struct tunnel *t, uint32_t a)
+{
+	const struct tunnel *o;
+	int i;
+
+	pool_put(t->pool, a);
+	for (i = 0; i < t->lns->gen->cfg.n_lns; i++)
+		pool_put(&t->lns->gen->pools[i], a);
+	for (o = t->lns->tunnels; o; o = o->next)
+		if (o->gen != t->lns->gen)
+			for (i = 0; i < o->gen->cfg.n_lns; i++)
+				pool_put(&o->gen->pools[i], a);
+}
+
 void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 {
 	struct ctrl_out o;
@@ -99,7 +140,7 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 	s->t = t;
 	s->peer_id = peer_id;
 	s->id = session_new_id(t);
-	if (t->cfg->assign_ip && t->pool->n && pool_get(t->pool, &s->addr)) {
+	if (t->cfg->assign_ip && t->pool->n && session_addr(t, &s->addr)) {
 		log_session(LOG_WARNING, s, "refused: every address of [lns %s] 'ip range' is in use",
 			    t->cfg->name);
 		send_cdn(t, s->id, peer_id, CDN_NO_RESOURCES,
@@ -325,8 +366,12 @@ void session_close(struct session *s, uint16_t result, const char *why,
 			log_session(LOG_WARNING, s, "kernel session delete: %s",
 				    lf_genl_strerror(err));
 	}
-	if (s->addr)
-		pool_put(t->pool, s->addr);
+	if (s->addr) {
+		uint32_t a = s->addr;
+
+		s->addr = 0;	/* not in use while it goes back */
+		session_addr_put(t, a);
+	}
 	log_session(LOG_INFO, s, "session closed: %s", why);
 	for (pp = &t->sessions; *pp; pp = &(*pp)->next)
 		if (*pp == s) {

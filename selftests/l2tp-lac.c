@@ -175,6 +175,7 @@ static void unsolicited(const struct ctrl_msg *m)
 static int receive(int ms, uint16_t want, struct ctrl_msg *out, int *got)
 {
 	static struct ctrl_msg m;
+	static uint8_t keep[2048];
 	struct sockaddr_in from;
 	struct pollfd p = { .fd = lac.fd, .events = POLLIN };
 	socklen_t fl = sizeof(from);
@@ -203,7 +204,9 @@ static int receive(int ms, uint16_t want, struct ctrl_msg *out, int *got)
 		}
 		lac.nr++;
 		if (want && m.type == want) {
-			memcpy(out, &m, sizeof(m));
+			/* The reply outlives buf: parse it again from a copy. */
+			memcpy(keep, buf, (size_t)n);
+			ctrl_parse(keep, (size_t)n, lac.secret, out, &why);
 			*got = 1;
 		} else {
 			unsolicited(&m);

@@ -163,6 +163,26 @@ wait_until() {
 	return 1
 }
 
+# wait_for SECONDS WANT CMD...: poll until CMD prints WANT (CMD runs anew
+# each time; wait_until's arguments are expanded once, by the caller).
+wait_for() {
+	local secs=$1 want=$2 i
+	shift 2
+	for i in $(seq $((secs * 5))); do
+		[ "$("$@" 2>/dev/null)" = "$want" ] && return 0
+		sleep 0.2
+	done
+	echo "after $secs s: '$("$@" 2>/dev/null)', want '$want'"
+	return 1
+}
+
+# What l2tpfast-ctl shows on the server: tunnels, sessions.
+lns_json() { ip netns exec "$NS_S" l2tpfast-ctl show --json; }
+n_tunnels() { json_get "$(lns_json)" "len(d['tunnels'])"; }
+n_sessions() { json_get "$(lns_json)" "sum(len(t['sessions']) for t in d['tunnels'])"; }
+n_server_pppd() { ns_pppd "$NS_S" | wc -l; }
+server_l2tp_tunnels() { ip -n "$NS_S" l2tp show tunnel; }
+
 # pppd processes of a netns (pgrep alone sees every netns).
 ns_pppd() {
 	local p

@@ -58,9 +58,6 @@ ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>>"$LNS_RUN/lns.log" 2>&1 &
 lns_pid=$!
 sleep 0.5
-lns_json() { ip netns exec "$NS_S" l2tpfast-ctl show --json; }
-n_tunnels() { json_get "$(lns_json)" "len(d['tunnels'])"; }
-n_sessions() { json_get "$(lns_json)" "sum(len(t['sessions']) for t in d['tunnels'])"; }
 
 # lac NAME LOCAL SESSIONS [OPTION...]: l2tp-lac in lf-cli, its output in $LNS_RUN/NAME.log.
 lac() {
@@ -73,28 +70,29 @@ lac() {
 echo "# --- tunnel authentication: [lns secured] has challenge = yes ---"
 lac good "$LAC2_IP:1750" 1 --host lac-good --secret s3cret
 lac_pid=$!
-check "right secret: the tunnel comes up" wait_until 20 grep -q "tunnel up" "$LNS_RUN/good.log"
+check "right secret: the tunnel comes up" wait_until 20 grep -q "tunnel up" "$LNS_RUN/good.log" ||
+	diag "$(cat "$LNS_RUN/good.log")"
 check "... and the LNS's own Challenge Response was right" \
 	bash -c "! grep -q 'Challenge Response is wrong' $LNS_RUN/good.log"
 check "... PPP up over it" ppp_up "$NS_C" 1 40
 expect "... address from [lns secured]'s range" 10.1.31.10 "$(client_addr)"
 kill "$lac_pid"
-check "l2tp-lac's StopCCN closes the tunnel" wait_until 20 test "$(n_tunnels)" = 0
+check "l2tp-lac's StopCCN closes the tunnel" wait_for 20 0 n_tunnels
 lac bad "$LAC2_IP:1751" 1 --host lac-bad --secret wrong
 check "wrong secret: refused with StopCCN 'not authorized' (4)" \
 	wait_until 20 grep -q "StopCCN, result 4: wrong Challenge Response" "$LNS_RUN/bad.log"
 lac none "$LAC2_IP:1752" 1 --host lac-none
 check "no secret: refused with StopCCN 'not authorized' (4)" \
 	wait_until 20 grep -q "StopCCN, result 4: no Challenge Response" "$LNS_RUN/none.log"
-check "l2tpfastd logged both refusals" \
-	test "$(grep -c 'sending StopCCN: .*Challenge Response' "$LNS_RUN/lns.log")" = 2
-check "nothing left of them" wait_until 10 test "$(n_tunnels)" = 0
+expect "l2tpfastd logged both refusals, no other" 2 \
+	"$(grep -c 'sending StopCCN: .*Challenge Response' "$LNS_RUN/lns.log")"
+check "nothing left of them" wait_for 10 0 n_tunnels
 lac hidden "$LAC2_IP:1754" 1 --host lac-hidden --secret s3cret --hide
 lac_pid=$!
 check "SCCRQ with a hidden Assigned Tunnel ID: unhidden with the peer's secret, tunnel up" \
-	wait_until 20 grep -q "tunnel up" "$LNS_RUN/hidden.log"
+	wait_until 20 grep -q "tunnel up" "$LNS_RUN/hidden.log" || diag "$(cat "$LNS_RUN/hidden.log")"
 kill "$lac_pid"
-check "... closed again" wait_until 20 test "$(n_tunnels)" = 0
+check "... closed again" wait_for 20 0 n_tunnels
 
 echo "# --- one tunnel, 3 sessions ---"
 lac three "$CLI_IP:1753" 3 --host lac-three
@@ -128,11 +126,11 @@ victim=$(ns_pppd "$NS_C" | head -1)
 check "a client pppd ends" kill "$victim"
 check "l2tp-lac sends a CDN; the LNS closes that session" \
 	wait_until 20 grep -q "session closed: peer sent CDN" "$LNS_RUN/lns.log"
-check "2 sessions left in l2tpfast-ctl" wait_until 10 test "$(n_sessions)" = 2
-check "2 server pppd left" wait_until 10 test "$(ns_pppd "$NS_S" | wc -l)" = 2
+check "2 sessions left in l2tpfast-ctl" wait_for 10 2 n_sessions
+check "2 server pppd left" wait_for 10 2 n_server_pppd
 kill "$lac_pid"
-check "StopCCN from l2tp-lac: the tunnel is gone" wait_until 20 test "$(n_tunnels)" = 0
-check "... and its pppd" wait_until 20 test -z "$(ns_pppd "$NS_S")"
+check "StopCCN from l2tp-lac: the tunnel is gone" wait_for 20 0 n_tunnels
+check "... and its pppd" wait_for 20 0 n_server_pppd
 expect "kernel: no tunnel" "" "$(ip -n "$NS_S" l2tp show tunnel)"
 client_reset
 
@@ -160,7 +158,7 @@ expect "exit status 0" 0 $?
 expect "every xl2tpd saw the StopCCN" "$TUNNELS" \
 	"$(grep -l "LNS shutting down" "$LNS_RUN"/xl2tpd-c[0-9]*.log | wc -l)"
 expect "no kernel tunnel left on the server" "" "$(ip -n "$NS_S" l2tp show tunnel)"
-check "no pppd left on the server" wait_until 30 test -z "$(ns_pppd "$NS_S")"
+check "no pppd left on the server" wait_for 30 0 n_server_pppd
 
 diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -8)"
 expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"

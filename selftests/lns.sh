@@ -24,7 +24,6 @@ l2tpfastd_start() {
 	sleep 0.5
 }
 l2tpfastd_start
-lns_json() { ip netns exec "$NS_S" l2tpfast-ctl show --json; }
 
 echo "# --- MS-CHAPv2 (the seed's options.xl2tpd), address pinned in chap-secrets ---"
 lac_config vpn username secret
@@ -66,7 +65,7 @@ expect "alice's session in l2tpfast-ctl" alice "$(json_get "$(lns_json)" \
 
 echo "# --- wrong password, PAP only: refused ---"
 client_reset
-wait_until 20 test "$(json_get "$(lns_json)" "len(d['tunnels'])")" = 0
+wait_for 20 0 n_tunnels
 lac_config vpn alice wrongpw
 xl2tpd_start "$NS_C" cli
 check "wrong password: the server's pppd refuses alice" \
@@ -83,7 +82,7 @@ check "PAP only: no PPP on the client" test "$(n_ppp "$NS_C")" = 0
 
 echo "# --- SIGHUP: a smaller pool, one tunnel per client, for new tunnels ---"
 client_reset
-wait_until 30 test "$(json_get "$(lns_json)" "len(d['tunnels'])")" = 0
+wait_for 30 0 n_tunnels
 # c1 comes up before the reload and keeps its address across it.
 lac_instance c1 alice alicepw 1711
 check "a session before the reload" ppp_up "$NS_C" 1 40
@@ -111,10 +110,10 @@ expect "still exactly 3 PPP sessions on the client" 3 "$(n_ppp "$NS_C")"
 echo "# --- pppd ends on the server: CDN ---"
 victim=$(ns_pppd "$NS_S" | head -1)
 check "kill one server pppd" kill "$victim"
-check "client is down to 2 PPP sessions" wait_until 20 test "$(n_ppp "$NS_C")" = 2
+check "client is down to 2 PPP sessions" wait_for 20 2 n_ppp "$NS_C"
 check "l2tpfastd sent a CDN for it" grep -q "session closed: pppd" "$LNS_RUN/lns.log"
 if ! check "l2tpfast-ctl: 2 sessions left" \
-	wait_until 10 test "$(json_get "$(lns_json)" "sum(len(t['sessions']) for t in d['tunnels'])")" = 2; then
+	wait_for 10 2 n_sessions; then
 	diag "$(ip netns exec "$NS_S" l2tpfast-ctl show)"
 	diag "$(ip -n "$NS_S" l2tp show session)"
 	diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -12)"
@@ -128,7 +127,7 @@ expect "exit status 0" 0 $?
 check "the xl2tpd of each live tunnel saw the StopCCN" \
 	test "$(grep -l "LNS shutting down" "$LNS_RUN"/xl2tpd-c[0-9].log | wc -l)" -ge 3
 check "no kernel tunnel left on the server" test -z "$(ip -n "$NS_S" l2tp show tunnel)"
-if ! check "no pppd left on the server" wait_until 20 test -z "$(ns_pppd "$NS_S")"; then
+if ! check "no pppd left on the server" wait_for 20 0 n_server_pppd; then
 	for p in $(ns_pppd "$NS_S"); do
 		diag "pppd $p: state $(awk '{print $3}' "/proc/$p/stat") wchan $(cat "/proc/$p/wchan")"
 		diag "$(cat "/proc/$p/stack" 2>/dev/null)"
@@ -145,10 +144,10 @@ check "PPP up" ppp_up "$NS_C" 1 40
 check "cut the client's link" ip -n "$NS_C" link set cli0 down
 check "l2tpfastd gives up on the peer" \
 	wait_until 60 grep -q "no acknowledgement after" "$LNS_RUN/lns.log"
-check "kernel tunnel deleted" wait_until 5 test -z "$(ip -n "$NS_S" l2tp show tunnel)"
-check "pppd ended" wait_until 30 test -z "$(ns_pppd "$NS_S")"
+check "kernel tunnel deleted" wait_for 5 "" server_l2tp_tunnels
+check "pppd ended" wait_for 30 0 n_server_pppd
 check "l2tpfast-ctl: nothing left" \
-	wait_until 10 test "$(json_get "$(lns_json)" "len(d['tunnels'])")" = 0
+	wait_for 10 0 n_tunnels
 ip -n "$NS_C" link set cli0 up
 kill -TERM "$lns_pid" 2>/dev/null
 

@@ -362,7 +362,7 @@ void session_close(struct session *s, uint16_t result, const char *why,
 	}
 	if (s->kernel) {
 		int err = lf_l2tp_session_delete(&t->lns->l2tp, t->id, s->id);
-		if (err && err != -ENOENT)
+		if (err && err != -ENOENT && err != -ENODEV)
 			log_session(LOG_WARNING, s, "kernel session delete: %s",
 				    lf_genl_strerror(err));
 	}

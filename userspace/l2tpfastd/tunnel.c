@@ -579,7 +579,7 @@ void tunnel_destroy(struct tunnel *t)
 		lf_tunnel_detach(&lns->fast, t->id);
 	if (t->kernel) {
 		int err = lf_l2tp_tunnel_delete(&lns->l2tp, t->id);
-		if (err && err != -ENOENT)
+		if (err && err != -ENOENT && err != -ENODEV)
 			log_tunnel(LOG_WARNING, t, "kernel tunnel delete: %s",
 				   lf_genl_strerror(err));
 	}

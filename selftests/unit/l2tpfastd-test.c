@@ -6,6 +6,7 @@
  * path, address pools.
  */
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,11 @@ static void ok(int cond, const char *fmt, ...)
 	printf("\n");
 	if (!cond)
 		failed++;
+}
+
+static void diag_line(const char *s)
+{
+	printf("#   %s\n", s);
 }
 
 static void test_md5(void)
@@ -314,6 +320,79 @@ static void test_config(void)
 		 "'tunnel rws' takes a number from 1 to 64, not '0'");
 }
 
+/* Every key l2tpfastd honours, set away from its default, lands in its field. */
+static void test_config_every_key(void)
+{
+	static const char *const refused[] = {
+		"ipsec saref", "saref refinfo", "unix authentication",
+		"local ip range", "pass peer", "rand source", "autodial",
+		"redial", "redial timeout", "max redials", "lns",
+	};
+	const char *text =
+		"[global]\nport = 1702\nlisten-addr = 192.0.2.1\n"
+		"auth file = /tmp/l2tp-secrets\naccess control = yes\n"
+		"max retries = 7\ndebug tunnel = yes\n"
+		"[lns edge]\nexclusive = yes\nassign ip = no\n"
+		"ip range = 10.2.0.10-10.2.0.20, 10.3.0.1\n"
+		"no ip range = 10.2.0.15\nlac = 192.0.2.0-192.0.2.99\n"
+		"no lac = 192.0.2.50\nlocal ip = 10.2.0.1\n"
+		"require chap = yes\nrefuse chap = no\nrequire pap = no\n"
+		"refuse pap = yes\nrequire authentication = yes\n"
+		"refuse authentication = no\nchallenge = yes\nhidden bit = yes\n"
+		"length bit = yes\nflow bit = yes\nppp debug = yes\nname = srv\n"
+		"hostname = lns.example\npppoptfile = /tmp/opts\n"
+		"tunnel rws = 8\ncall rws = 3\ntx bps = 1000\nrx bps = 2000\n";
+	struct config *c = malloc(sizeof(*c));
+	const char *path = write_conf(text);
+	const struct lns_config *l = &c->lns[0];
+	char err[512] = "", conf[128], want[160];
+	size_t i;
+	int good;
+
+	ok(!config_load(path, c, err, sizeof(err)), "every honoured key at once loads (%s)", err);
+	good = c->port == 1702 && c->listen_addr.s_addr == htonl(0xc0000201) &&
+	       !strcmp(c->auth_file, "/tmp/l2tp-secrets") && c->access_control &&
+	       c->max_retries == 7 && c->debug;
+	ok(good, "[global]: port, listen-addr, auth file, access control, max retries, debug");
+	good = c->n_lns == 1 && !strcmp(l->name, "edge") && l->exclusive &&
+	       !l->assign_ip && l->ip_range.n == 2 && l->no_ip_range.n == 1 &&
+	       ip_ranges_contain(&l->lac, 0xc0000263) && ip_ranges_contain(&l->no_lac, 0xc0000232) &&
+	       l->local_ip == 0x0a020001;
+	ok(good, "[lns edge]: exclusive, assign ip, ip range (2), no ip range, lac, no lac, local ip");
+	good = l->require_chap == TRI_YES && l->refuse_chap == TRI_NO &&
+	       l->require_pap == TRI_NO && l->refuse_pap == TRI_YES &&
+	       l->require_auth == TRI_YES && l->refuse_auth == TRI_NO && l->challenge;
+	ok(good, "require/refuse chap, pap, authentication; challenge");
+	good = l->hidden_bit && l->length_bit && l->flow_bit && l->ppp_debug &&
+	       !strcmp(l->ppp_name, "srv") && !strcmp(l->hostname, "lns.example") &&
+	       !strcmp(l->pppoptfile, "/tmp/opts") && l->tunnel_rws == 8 &&
+	       l->call_rws == 3 && l->tx_bps == 1000 && l->rx_bps == 2000;
+	ok(good, "hidden/length/flow bit, ppp debug, name, hostname, pppoptfile, rws, bps");
+	ok(config_lns_for(c, 0xc0000205) == l && !config_lns_for(c, 0xc0000232) &&
+	   !config_lns_for(c, 0xc6336401),
+	   "access control: a listed peer gets [lns edge]; 'no lac' and unlisted peers none");
+	unlink(path);
+	free(c);
+
+	good = 1;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		const char *p2;
+
+		c = malloc(sizeof(*c));
+		snprintf(conf, sizeof(conf), "[lns default]\n%s = yes\n", refused[i]);
+		p2 = write_conf(conf);
+		snprintf(want, sizeof(want), ":2: '%s' is not supported: ", refused[i]);
+		if (config_load(p2, c, err, sizeof(err)) != -1 || !strstr(err, want)) {
+			good = 0;
+			diag_line(err);
+		}
+		unlink(p2);
+		free(c);
+	}
+	ok(good, "each of the %zu keys xl2tpd knows and l2tpfastd does not stops start-up with FILE:2 and why",
+	   sizeof(refused) / sizeof(refused[0]));
+}
+
 static void test_pool(void)
 {
 	struct lns_config l = { 0 };
@@ -506,6 +585,7 @@ int main(void)
 	test_every_type();
 	test_hidden();
 	test_config();
+	test_config_every_key();
 	test_pool();
 	test_rel_window();
 	test_rel_loss();

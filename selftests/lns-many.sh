@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # l2tpfastd with many calls: tunnel authentication (Challenge / Challenge
-# Response from the auth file) and a hidden AVP in SCCRQ, one tunnel carrying 3 sessions with exact
-# per-session figures, and 50 tunnels at once from 50 xl2tpd clients.
+# Response from the auth file) and a hidden AVP in SCCRQ, one tunnel
+# carrying 3 sessions with exact per-session figures, 50 tunnels at once
+# from 50 xl2tpd clients, and the LNS without l2tpfast.ko.
 #
 # xl2tpd makes one call per [lac], each in a tunnel of its own, so the
 # sessions-in-one-tunnel and challenge cases use selftests/l2tp-lac, a
@@ -159,6 +160,26 @@ expect "every xl2tpd saw the StopCCN" "$TUNNELS" \
 	"$(grep -l "LNS shutting down" "$LNS_RUN"/xl2tpd-c[0-9]*.log | wc -l)"
 expect "no kernel tunnel left on the server" "" "$(ip -n "$NS_S" l2tp show tunnel)"
 check "no pppd left on the server" wait_for 30 0 n_server_pppd
+
+echo "# --- without l2tpfast.ko: calls work, figures are unavailable ---"
+client_reset
+check "rmmod l2tpfast" rmmod l2tpfast
+: >"$LNS_RUN/lns.log"
+ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
+	>>"$LNS_RUN/lns.log" 2>&1 &
+lns_pid=$!
+lac plain "$CLI_IP:1755" 1 --host lac-plain
+lac_pid=$!
+check "PPP up without the module" ppp_up "$NS_C" 1 40
+check "ping through it" ip netns exec "$NS_C" ping -q -c 3 -i 0.1 -W 2 10.1.30.1
+check "l2tpfastd says figures are unavailable" \
+	grep -q "l2tpfast.ko is not loaded: tunnels work, per-session figures are unavailable" "$LNS_RUN/lns.log"
+kill "$lac_pid"
+check "StopCCN from the client: tunnel gone" wait_for 20 "" server_l2tp_tunnels
+kill -TERM "$lns_pid"
+wait "$lns_pid"
+expect "l2tpfastd exit status 0" 0 $?
+modprobe l2tpfast
 
 diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -8)"
 expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"

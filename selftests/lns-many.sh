@@ -162,24 +162,35 @@ expect "no kernel tunnel left on the server" "" "$(ip -n "$NS_S" l2tp show tunne
 check "no pppd left on the server" wait_for 30 0 n_server_pppd
 
 echo "# --- without l2tpfast.ko: calls work, figures are unavailable ---"
+# The family lookup loads the module again (MODULE_ALIAS_GENL_FAMILY), so
+# it is put out of reach, as on a gateway without it: only in the VM, whose
+# /lib is a throwaway overlay.
 client_reset
-check "rmmod l2tpfast" rmmod l2tpfast
-: >"$LNS_RUN/lns.log"
-ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
-	>>"$LNS_RUN/lns.log" 2>&1 &
-lns_pid=$!
-lac plain "$CLI_IP:1755" 1 --host lac-plain
-lac_pid=$!
-check "PPP up without the module" ppp_up "$NS_C" 1 40
-check "ping through it" ip netns exec "$NS_C" ping -q -c 3 -i 0.1 -W 2 10.1.30.1
-check "l2tpfastd says figures are unavailable" \
-	grep -q "l2tpfast.ko is not loaded: tunnels work, per-session figures are unavailable" "$LNS_RUN/lns.log"
-kill "$lac_pid"
-check "StopCCN from the client: tunnel gone" wait_for 20 "" server_l2tp_tunnels
-kill -TERM "$lns_pid"
-wait "$lns_pid"
-expect "l2tpfastd exit status 0" 0 $?
-modprobe l2tpfast
+ko=$(modinfo -n l2tpfast 2>/dev/null)
+if ! grep -q virtme /proc/cmdline || [ ! -f "$ko" ]; then
+	skip "the LNS without l2tpfast.ko" "moves the module file away: only inside the test VM"
+else
+	check "rmmod l2tpfast" rmmod l2tpfast
+	mv "$ko" "$ko.away"
+	: >"$LNS_RUN/lns.log"
+	ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
+		>>"$LNS_RUN/lns.log" 2>&1 &
+	lns_pid=$!
+	lac plain "$CLI_IP:1755" 1 --host lac-plain
+	lac_pid=$!
+	check "PPP up without the module" ppp_up "$NS_C" 1 40
+	check "ping through it" ip netns exec "$NS_C" ping -q -c 3 -i 0.1 -W 2 10.1.30.1
+	expect "l2tpfast is not loaded" "" "$(grep '^l2tpfast ' /proc/modules)"
+	check "l2tpfastd says figures are unavailable" \
+		grep -q "l2tpfast.ko is not loaded: tunnels work, per-session figures are unavailable" "$LNS_RUN/lns.log"
+	kill "$lac_pid"
+	check "StopCCN from the client: tunnel gone" wait_for 20 "" server_l2tp_tunnels
+	kill -TERM "$lns_pid"
+	wait "$lns_pid"
+	expect "l2tpfastd exit status 0" 0 $?
+	mv "$ko.away" "$ko"
+	check "modprobe l2tpfast again" modprobe l2tpfast
+fi
 
 diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -8)"
 expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"

@@ -531,6 +531,14 @@ void tunnel_input(struct tunnel *t)
 	if (!m)
 		return;
 	while ((n = recv(t->fd, buf, sizeof(buf), 0)) >= 0) {
+		/*
+		 * l2tp_core hands up data for a session it does not have
+		 * (one just closed): nothing for the control connection.
+		 */
+		if (n >= 2 && !(buf[0] & (L2TP_HDR_T >> 8))) {
+			log_tunnel(LOG_DEBUG, t, "data packet for a session the kernel does not have: dropped");
+			continue;
+		}
 		if (ctrl_parse(buf, (size_t)n, tunnel_secret(t), m, &why)) {
 			log_tunnel(LOG_NOTICE, t, "malformed control message dropped: %s", why);
 			continue;

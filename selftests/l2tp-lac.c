@@ -203,7 +203,7 @@ static int receive(int ms, uint16_t want, struct ctrl_msg *out, int *got)
 			continue;
 		}
 		lac.nr++;
-		if (want && m.type == want) {
+		if (want && out && m.type == want) {
 			/* The reply outlives buf: parse it again from a copy. */
 			memcpy(keep, buf, (size_t)n);
 			ctrl_parse(keep, (size_t)n, lac.secret, out, &why);
@@ -256,7 +256,7 @@ static void chap(uint8_t type, const uint8_t *chal, size_t len, uint8_t out[16])
 static size_t hide(uint16_t type, const uint8_t *rv, size_t rvlen,
 		   const uint8_t *val, size_t len, uint8_t *out)
 {
-	uint8_t t[2] = { (uint8_t)(type >> 8), (uint8_t)type }, pad[16];
+	uint8_t t[2] = { (uint8_t)(type >> 8), (uint8_t)type }, pad[16] = { 0 };
 	size_t i, n = len + 2;
 	struct md5 c;
 

@@ -250,6 +250,18 @@ lf_tunnel_counter() {
 		"d['tunnels'][0]['counters']['$key']"
 }
 
+# wait_tracked NS TID SID: attach returns at once; l2tpfast learns the
+# tunnel's sessions from l2tp_core in a sync it kicks (l2tp_core has no
+# notifier). Traffic before that is counted on the tunnel only.
+wait_tracked() {
+	local i
+	for i in $(seq 50); do
+		[ "$(lf_session_counter "$1" "$2" "$3" rx_packets 2>/dev/null)" != "" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # The kernel's own L2TP_ATTR_STATS value KEY for a session (SID 0: tunnel).
 kernel_counter() {
 	local ns=$1 tid=$2 sid=$3 key=$4

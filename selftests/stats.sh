@@ -22,18 +22,6 @@ modprobe l2tpfast
 modprobe l2tp_eth
 topo_veth
 
-# attach returns at once; l2tpfast learns the tunnel's sessions from
-# l2tp_core in a sync it kicks (l2tp_core has no notifier). Traffic before
-# that is counted on the tunnel only.
-wait_tracked() {	# NS TID SID
-	local i
-	for i in $(seq 50); do
-		[ "$(lf_session_counter "$1" "$2" "$3" rx_packets 2>/dev/null)" != "" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # --- L2TPv3: attach before any traffic, so counters equal the kernel's ---
 check "L2TPv3 Ethernet pseudowire up" l2tpv3_eth 10 20 1 2 1701 10.99.0
 check "attach tunnel 10 in lf-a" a l2tpfast-ctl attach 10

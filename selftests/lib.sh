@@ -207,9 +207,11 @@ l2tpv3_eth() {
 # without an LNS (selftests/l2tp-peer + pppd both ends), A in LNS mode;
 # waits until IPCP is up on both ends. No LCP echoes, no IPv6, no
 # compression: the test's pings are the only data. --attach: A's l2tp-peer
-# attaches its tunnel to l2tpfast by the socket's fd.
+# attaches its tunnel to l2tpfast by the socket's fd. pppd logs its LCP and
+# IPCP packets (debug): a failed setup shows who sent what, magic numbers
+# included.
 ppp_opts="nodetach noauth nodefaultroute noipv6 noccp novj nodeflate nobsdcomp \
-	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400"
+	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400 debug"
 ppp_l2tpv2() {
 	local ta=$1 tb=$2 sa=$3 sb=$4 port=$5 net=$6 attach=${7:-} i
 	local ua=${UNDERLAY_A:-$IP_A} ub=${UNDERLAY_B:-$IP_B}

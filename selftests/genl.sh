@@ -96,27 +96,23 @@ expect "unknown command: EOPNOTSUPP" "error EOPNOTSUPP" \
 
 # ynl dumps the family's own objects: a tunnel made with ip l2tp, attached,
 # comes back from a tunnel-get and a session-get dump with its ids.
-ynl_ns() {
-	ip netns exec "$1" /usr/bin/python3 "$YNL_CLI" --output-json \
-		--spec "$SPEC" --schema "$YNL_SCHEMA" "${@:2}"
-}
 modprobe l2tp_eth
 topo_veth
 check "L2TPv3 pseudowire in lf-a and lf-b" l2tpv3_eth 31 32 310 320 1731 10.31.0
 check "attach tunnel 31" a l2tpfast-ctl attach 31
 check "session 310 tracked" wait_tracked "$NS_A" 31 310
-tunnels=$(ynl_ns "$NS_A" --dump tunnel-get)
+tunnels=$(ynl_l2tpfast -n "$NS_A" --dump tunnel-get)
 diag "ynl --dump tunnel-get: $tunnels"
 expect "ynl tunnel-get dump: tunnel 31, peer 32, version 3, 1 session" "31 32 3 1" \
 	"$(json_get "$tunnels" "' '.join(str(t.get(k)) for t in d for k in ('id', 'peer-id', 'version', 'session-count'))")"
-sessions=$(ynl_ns "$NS_A" --dump session-get)
+sessions=$(ynl_l2tpfast -n "$NS_A" --dump session-get)
 expect "ynl session-get dump: session 310 of tunnel 31, peer 320" "31 310 320" \
 	"$(json_get "$sessions" "' '.join(str(s.get(k)) for s in d for k in ('tunnel-id', 'id', 'peer-id'))")"
 expect "ynl tunnel-get dump in the init netns: nothing attached there" "[]" \
 	"$(ynl_l2tpfast --dump tunnel-get)"
-check "ynl tunnel-detach 31" ynl_ns "$NS_A" --do tunnel-detach --json '{"id": 31}'
+check "ynl tunnel-detach 31" ynl_l2tpfast -n "$NS_A" --do tunnel-detach --json '{"id": 31}'
 expect "ynl tunnel-get dump after the detach: empty" "[]" \
-	"$(ynl_ns "$NS_A" --dump tunnel-get)"
+	"$(ynl_l2tpfast -n "$NS_A" --dump tunnel-get)"
 check "the kernel's tunnel 31 carries on" bash -c "ip -n $NS_A l2tp show tunnel tunnel_id 31 | grep -q 'Tunnel 31'"
 ns_cleanup
 

@@ -110,12 +110,24 @@ dmesg_bugs_since() {
 		grep -v 'module verification failed' || true
 }
 
+# ynl [-n NS] ARGS...: the kernel's ynl CLI, inside netns NS if given.
 ynl() {
-	/usr/bin/python3 "$YNL_CLI" --output-json "$@"
+	local in_ns=()
+	if [ "${1:-}" = -n ]; then
+		in_ns=(ip netns exec "$2")
+		shift 2
+	fi
+	"${in_ns[@]}" /usr/bin/python3 "$YNL_CLI" --output-json "$@"
 }
 
+# ynl_l2tpfast [-n NS] ARGS...: ynl with l2tpfast's spec.
 ynl_l2tpfast() {
-	ynl --spec "$SPEC" --schema "$YNL_SCHEMA" "$@"
+	local ns=()
+	if [ "${1:-}" = -n ]; then
+		ns=(-n "$2")
+		shift 2
+	fi
+	ynl "${ns[@]}" --spec "$SPEC" --schema "$YNL_SCHEMA" "$@"
 }
 
 # Network namespaces named with this test's prefix, removed on exit.
@@ -256,8 +268,8 @@ lf_tunnel_counter() {
 # tunnel's sessions from l2tp_core in a sync it kicks (l2tp_core has no
 # notifier). Traffic before that is counted on the tunnel only.
 wait_tracked() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		[ "$(lf_session_counter "$1" "$2" "$3" rx_packets 2>/dev/null)" != "" ] && return 0
 		sleep 0.2
 	done

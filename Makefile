@@ -44,7 +44,7 @@ deps:
 	scripts/deps install
 
 uapi:
-	scripts/gen-uapi > include/uapi/linux/l2tpfast.h
+	scripts/gen-netlink
 
 check:
 	scripts/deps ensure

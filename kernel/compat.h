@@ -46,6 +46,7 @@ static inline void l2tpfast_core_session_put(struct l2tp_session *session)
 	l2tp_session_put(session);
 }
 
+/* A walk of the netns's tunnels on 6.12: for attach, not for the fast path. */
 static inline bool l2tpfast_core_sk_is_tunnel(struct sock *sk,
 					      const struct l2tp_tunnel *tunnel)
 {
@@ -81,7 +82,8 @@ static inline bool l2tpfast_core_sk_is_tunnel(struct sock *sk,
 /*
  * 6.12 keeps L2TPv2 sessions in a per-netns table keyed by (tunnel id,
  * session id) and exports l2tp_v2_session_get(); 6.1 finds a session only
- * inside the tunnel of the socket that received the packet.
+ * inside the tunnel of the socket that received the packet, and reads that
+ * tunnel from sk_user_data (callers make sure the socket is l2tp_core's).
  */
 #ifdef COMPAT_HAVE_NETNS_SESSION_LOOKUP
 #define L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP true
@@ -90,6 +92,9 @@ struct l2tp_session *l2tp_v2_session_get(const struct net *net,
 					 u16 tunnel_id, u16 session_id);
 struct l2tp_session *l2tp_v3_session_get(const struct net *net,
 					 struct sock *sk, u32 session_id);
+struct l2tp_session *l2tp_session_get_next(const struct net *net,
+					   struct sock *sk, int pver,
+					   u32 tunnel_id, unsigned long *key);
 
 static inline struct l2tp_session *
 l2tpfast_core_session_get(struct net *net, struct sock *sk, int version,
@@ -99,13 +104,29 @@ l2tpfast_core_session_get(struct net *net, struct sock *sk, int version,
 		return l2tp_v2_session_get(net, tunnel_id, session_id);
 	return l2tp_v3_session_get(net, sk, session_id);
 }
+
+/* Does l2tp_core's tunnel tunnel_id on sk have any session? */
+static inline bool l2tpfast_core_tunnel_has_sessions(struct net *net,
+						     struct sock *sk,
+						     int version, u32 tunnel_id)
+{
+	struct l2tp_session *session;
+	unsigned long key = 0;
+
+	session = l2tp_session_get_next(net, sk, version, tunnel_id, &key);
+	if (!session)
+		return false;
+	l2tp_session_put(session);
+	return true;
+}
 #else
 #define L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP false
 
 struct l2tp_session *l2tp_tunnel_get_session(struct l2tp_tunnel *tunnel,
 					     u32 session_id);
+struct l2tp_session *l2tp_session_get_nth(struct l2tp_tunnel *tunnel,
+					  int nth);
 
-/* Called from the socket's encap_rcv, where sk_user_data is stable. */
 static inline struct l2tp_session *
 l2tpfast_core_session_get(struct net *net, struct sock *sk, int version,
 			  u32 tunnel_id, u32 session_id)
@@ -113,6 +134,20 @@ l2tpfast_core_session_get(struct net *net, struct sock *sk, int version,
 	struct l2tp_tunnel *tunnel = l2tp_sk_to_tunnel(sk);
 
 	return tunnel ? l2tp_tunnel_get_session(tunnel, session_id) : NULL;
+}
+
+static inline bool l2tpfast_core_tunnel_has_sessions(struct net *net,
+						     struct sock *sk,
+						     int version, u32 tunnel_id)
+{
+	struct l2tp_tunnel *tunnel = l2tp_sk_to_tunnel(sk);
+	struct l2tp_session *session;
+
+	session = tunnel ? l2tp_session_get_nth(tunnel, 0) : NULL;
+	if (!session)
+		return false;
+	l2tp_session_dec_refcount(session);
+	return true;
 }
 #endif
 

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading l2tp_core's view of its tunnels and sessions through its own
- * generic-netlink family ("l2tp", include/uapi/linux/l2tp.h), from a kernel
- * netlink socket in the tunnel's netns.
+ * A client of l2tp_core's own generic-netlink family ("l2tp",
+ * include/uapi/linux/l2tp.h), from kernel netlink sockets in the tunnel's
+ * netns: requests for one tunnel or session (or a dump of all sessions),
+ * and a member of the family's multicast group, which l2tp_netlink tells
+ * of every tunnel and session created, changed or deleted through it.
  *
- * l2tp_core's structures are private, and the exported getters return
+ * l2tp_core's structures are private and its exported getters return
  * opaque pointers; the genl family is the stable, public way to learn a
- * session's ids, its peer's ids and its interface name on every kernel.
- * Only called from process context, never under a genl handler (genl's
- * cb_lock must not be taken twice by one task) nor under l2tpfast's mutex.
+ * session's peer id and its interface name on every kernel. Only used
+ * from process context, never under a genl handler (genl's cb_lock must not
+ * be taken twice by one task) nor under l2tpfast's netns mutex.
+ *
+ * The events socket has the default data_ready; the caller's wait queue
+ * entry is woken by it. Unlike a data_ready of our own, a wake-up function
+ * runs under the wait queue's lock, so once it is removed no other CPU can
+ * still be in it: nothing of l2tpfast runs after the socket is closed.
+ * Anybody can unicast to the socket's port id, so only messages from the
+ * kernel (port id 0) of the l2tp family are believed, and even they are
+ * only hints: the caller checks what l2tp_core has before acting.
  */
 
 #include <linux/l2tp.h>
@@ -23,53 +33,67 @@
 #include "l2tpnl.h"
 
 #define L2TPNL_BUF_SIZE		(64 * 1024)
+#define L2TPNL_EVENT_SIZE	(4 * 1024)
+/* Room for a burst of notifications (a few hundred bytes each) to wait. */
+#define L2TPNL_EVENTS_RCVBUF	(4 * 1024 * 1024)
 
-struct l2tpnl {
-	struct socket *sock;
-	void *buf;
-	u32 seq;
-	u16 family;
-};
+/* Replies are of the l2tp family or of nlctrl: room for either. */
+#define L2TPNL_MAXTYPE		(L2TP_ATTR_MAX + CTRL_ATTR_MAX)
 
 typedef int (*l2tpnl_cb)(struct nlattr **tb, void *arg);
 
-static int l2tpnl_send(struct l2tpnl *nl, u16 type, u16 flags, u8 cmd,
-		       const char *family_name)
+/* A request: one genl message with up to two u32 attributes, or a name. */
+struct l2tpnl_req {
+	u16 type;
+	u16 flags;
+	u8 cmd;
+	u16 attr[2];
+	u32 val[2];
+	const char *name;	/* CTRL_ATTR_FAMILY_NAME */
+};
+
+static int l2tpnl_send(struct l2tpnl *nl, const struct l2tpnl_req *r)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr genl;
-		char attrs[NLA_HDRLEN + GENL_NAMSIZ];
-	} req = {};
 	struct msghdr msg = { .msg_name = &kernel,
 			      .msg_namelen = sizeof(kernel) };
-	struct kvec iov = { .iov_base = &req };
-	int len = NLMSG_LENGTH(GENL_HDRLEN);
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+	struct kvec iov;
+	int i, err = -EMSGSIZE;
 
-	if (family_name) {
-		struct nlattr *nla = (struct nlattr *)req.attrs;
+	skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	nlh = nlmsg_put(skb, 0, ++nl->seq, r->type, GENL_HDRLEN,
+			NLM_F_REQUEST | r->flags);
+	if (!nlh)
+		goto out;
+	genl = nlmsg_data(nlh);
+	genl->cmd = r->cmd;
+	genl->version = 1;
+	genl->reserved = 0;
+	for (i = 0; i < ARRAY_SIZE(r->attr); i++)
+		if (r->attr[i] && nla_put_u32(skb, r->attr[i], r->val[i]))
+			goto out;
+	if (r->name && nla_put_string(skb, CTRL_ATTR_FAMILY_NAME, r->name))
+		goto out;
+	nlmsg_end(skb, nlh);
 
-		nla->nla_type = CTRL_ATTR_FAMILY_NAME;
-		nla->nla_len = nla_attr_size(strlen(family_name) + 1);
-		strscpy(nla_data(nla), family_name, GENL_NAMSIZ);
-		len += nla_total_size(strlen(family_name) + 1);
-	}
-	req.nlh.nlmsg_len = len;
-	req.nlh.nlmsg_type = type;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
-	req.nlh.nlmsg_seq = ++nl->seq;
-	req.genl.cmd = cmd;
-	req.genl.version = 1;
-	iov.iov_len = len;
-
-	return kernel_sendmsg(nl->sock, &msg, &iov, 1, len) < 0 ? -EIO : 0;
+	iov.iov_base = skb->data;
+	iov.iov_len = skb->len;
+	err = kernel_sendmsg(nl->sock, &msg, &iov, 1, skb->len);
+	err = err < 0 ? err : 0;
+out:
+	kfree_skb(skb);
+	return err;
 }
 
 /* Hand each reply of the current request to cb until it is complete. */
-static int l2tpnl_recv(struct l2tpnl *nl, int maxtype, l2tpnl_cb cb, void *arg)
+static int l2tpnl_recv(struct l2tpnl *nl, l2tpnl_cb cb, void *arg)
 {
-	struct nlattr *tb[L2TP_ATTR_MAX + CTRL_ATTR_MAX + 1];
+	struct nlattr *tb[L2TPNL_MAXTYPE + 1];
 	struct kvec iov = { .iov_base = nl->buf, .iov_len = L2TPNL_BUF_SIZE };
 	struct msghdr msg = {};
 	struct nlmsghdr *nlh;
@@ -88,7 +112,7 @@ static int l2tpnl_recv(struct l2tpnl *nl, int maxtype, l2tpnl_cb cb, void *arg)
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)nlmsg_data(nlh))->error;
 			err = nlmsg_parse_deprecated(nlh, GENL_HDRLEN, tb,
-						     maxtype, NULL, NULL);
+						     L2TPNL_MAXTYPE, NULL, NULL);
 			if (!err)
 				err = cb(tb, arg);
 			if (err)
@@ -99,62 +123,102 @@ static int l2tpnl_recv(struct l2tpnl *nl, int maxtype, l2tpnl_cb cb, void *arg)
 	}
 }
 
-static int l2tpnl_family_cb(struct nlattr **tb, void *arg)
+static int l2tpnl_call(struct l2tpnl *nl, const struct l2tpnl_req *r,
+		       l2tpnl_cb cb, void *arg)
 {
-	u16 *family = arg;
+	int err = l2tpnl_send(nl, r);
 
-	if (!tb[CTRL_ATTR_FAMILY_ID])
-		return -EPROTO;
-	*family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	return 0;
+	return err ? err : l2tpnl_recv(nl, cb, arg);
 }
 
-static int l2tpnl_open(struct l2tpnl *nl, struct net *net)
+/* The family id and the id of its multicast group "l2tp". */
+static int l2tpnl_family_cb(struct nlattr **tb, void *arg)
 {
+	struct nlattr *grp[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct l2tpnl *nl = arg;
+	struct nlattr *nest;
+	int rem;
+
+	if (!tb[CTRL_ATTR_FAMILY_ID] || !tb[CTRL_ATTR_MCAST_GROUPS])
+		return -EPROTO;
+	nl->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	nla_for_each_nested(nest, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+		if (nla_parse_nested_deprecated(grp, CTRL_ATTR_MCAST_GRP_MAX,
+						nest, NULL, NULL))
+			continue;
+		if (grp[CTRL_ATTR_MCAST_GRP_NAME] && grp[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !nla_strcmp(grp[CTRL_ATTR_MCAST_GRP_NAME], L2TP_GENL_MCGROUP))
+			nl->group = nla_get_u32(grp[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return nl->group ? 0 : -EPROTO;
+}
+
+static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	struct socket *sock;
 	int err;
 
 	err = sock_create_kern(net, PF_NETLINK, SOCK_RAW, NETLINK_GENERIC,
-			       &nl->sock);
+			       &sock);
 	if (err)
 		return err;
-	/* Never wait for l2tp_core for long; the next sync tries again. */
-	nl->sock->sk->sk_rcvtimeo = 2 * HZ;
-	nl->buf = kvmalloc(L2TPNL_BUF_SIZE, GFP_KERNEL);
+	sock_set_rcvbuf(sock->sk, L2TPNL_EVENTS_RCVBUF);
+	/* A port id of its own: the kernel's multicasts skip port id 0. */
+	err = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
+	if (!err)
+		err = sock->ops->setsockopt(sock, SOL_NETLINK,
+					    NETLINK_ADD_MEMBERSHIP,
+					    KERNEL_SOCKPTR(&nl->group),
+					    sizeof(nl->group));
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	add_wait_queue(sk_sleep(sock->sk), nl->wait);
+	nl->events = sock;
+	return 0;
+}
+
+int l2tpnl_open(struct l2tpnl *nl, struct net *net,
+		struct wait_queue_entry *wait)
+{
+	struct l2tpnl_req r = { .type = GENL_ID_CTRL,
+				.cmd = CTRL_CMD_GETFAMILY,
+				.name = L2TP_GENL_NAME };
+	int err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->wait = wait;
+	nl->buf = kvmalloc(L2TPNL_BUF_SIZE + L2TPNL_EVENT_SIZE, GFP_KERNEL);
 	if (!nl->buf)
 		return -ENOMEM;
-
-	err = l2tpnl_send(nl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY,
-			  L2TP_GENL_NAME);
+	err = sock_create_kern(net, PF_NETLINK, SOCK_RAW, NETLINK_GENERIC,
+			       &nl->sock);
+	if (err)
+		goto fail;
+	/* Never wait for l2tp_core for long; the caller tries again. */
+	nl->sock->sk->sk_rcvtimeo = 2 * HZ;
+	err = l2tpnl_call(nl, &r, l2tpnl_family_cb, nl);
 	if (!err)
-		err = l2tpnl_recv(nl, CTRL_ATTR_MAX, l2tpnl_family_cb,
-				  &nl->family);
+		err = l2tpnl_events_open(nl, net);
+	if (!err)
+		return 0;
+fail:
+	l2tpnl_close(nl);
 	return err;
 }
 
-static void l2tpnl_close(struct l2tpnl *nl)
+void l2tpnl_close(struct l2tpnl *nl)
 {
-	kvfree(nl->buf);
+	if (nl->events) {
+		remove_wait_queue(sk_sleep(nl->events->sk), nl->wait);
+		sock_release(nl->events);
+	}
 	if (nl->sock)
 		sock_release(nl->sock);
-}
-
-/* Make room for one more entry (doubling); process context. */
-static void *l2tpnl_grow(void *array, unsigned int n, unsigned int *max,
-			 size_t size)
-{
-	unsigned int bigger = *max ? *max * 2 : 64;
-	void *p;
-
-	if (n < *max)
-		return array;
-	p = kvmalloc_array(bigger, size, GFP_KERNEL);
-	if (!p)
-		return NULL;
-	if (array)
-		memcpy(p, array, (size_t)n * size);
-	kvfree(array);
-	*max = bigger;
-	return p;
+	kvfree(nl->buf);
+	memset(nl, 0, sizeof(*nl));
 }
 
 static u32 l2tpnl_u32(struct nlattr *nla)
@@ -162,33 +226,9 @@ static u32 l2tpnl_u32(struct nlattr *nla)
 	return nla && nla_len(nla) >= sizeof(u32) ? nla_get_u32(nla) : 0;
 }
 
-static int l2tpnl_tunnel_cb(struct nlattr **tb, void *arg)
+static void l2tpnl_parse_session(struct nlattr **tb,
+				 struct l2tpfast_core_session *cs)
 {
-	struct l2tpfast_core_snapshot *snap = arg;
-	struct l2tpfast_core_tunnel *ct;
-
-	ct = l2tpnl_grow(snap->tunnels, snap->n_tunnels, &snap->max_tunnels,
-			 sizeof(*ct));
-	if (!ct)
-		return -ENOMEM;
-	snap->tunnels = ct;
-	ct += snap->n_tunnels++;
-	ct->id = l2tpnl_u32(tb[L2TP_ATTR_CONN_ID]);
-	ct->peer_id = l2tpnl_u32(tb[L2TP_ATTR_PEER_CONN_ID]);
-	return 0;
-}
-
-static int l2tpnl_session_cb(struct nlattr **tb, void *arg)
-{
-	struct l2tpfast_core_snapshot *snap = arg;
-	struct l2tpfast_core_session *cs;
-
-	cs = l2tpnl_grow(snap->sessions, snap->n_sessions, &snap->max_sessions,
-			 sizeof(*cs));
-	if (!cs)
-		return -ENOMEM;
-	snap->sessions = cs;
-	cs += snap->n_sessions++;
 	cs->tunnel_id = l2tpnl_u32(tb[L2TP_ATTR_CONN_ID]);
 	cs->id = l2tpnl_u32(tb[L2TP_ATTR_SESSION_ID]);
 	cs->peer_id = l2tpnl_u32(tb[L2TP_ATTR_PEER_SESSION_ID]);
@@ -196,47 +236,133 @@ static int l2tpnl_session_cb(struct nlattr **tb, void *arg)
 	if (tb[L2TP_ATTR_IFNAME])
 		nla_strscpy(cs->ifname, tb[L2TP_ATTR_IFNAME],
 			    sizeof(cs->ifname));
+}
+
+static int l2tpnl_tunnel_cb(struct nlattr **tb, void *arg)
+{
+	struct l2tpfast_core_tunnel *ct = arg;
+
+	ct->id = l2tpnl_u32(tb[L2TP_ATTR_CONN_ID]);
+	ct->peer_id = l2tpnl_u32(tb[L2TP_ATTR_PEER_CONN_ID]);
+	ct->version = tb[L2TP_ATTR_PROTO_VERSION] ?
+		      nla_get_u8(tb[L2TP_ATTR_PROTO_VERSION]) : 0;
 	return 0;
 }
 
-static int l2tpnl_dump(struct l2tpnl *nl, u8 cmd, l2tpnl_cb cb, void *arg)
+int l2tpnl_tunnel_get(struct l2tpnl *nl, u32 tunnel_id,
+		      struct l2tpfast_core_tunnel *ct)
 {
-	int err;
+	struct l2tpnl_req r = { .type = nl->family,
+				.cmd = L2TP_CMD_TUNNEL_GET,
+				.attr = { L2TP_ATTR_CONN_ID },
+				.val = { tunnel_id } };
 
-	err = l2tpnl_send(nl, nl->family, NLM_F_DUMP, cmd, NULL);
-	if (err)
-		return err;
-	return l2tpnl_recv(nl, L2TP_ATTR_MAX, cb, arg);
+	memset(ct, 0, sizeof(*ct));
+	return l2tpnl_call(nl, &r, l2tpnl_tunnel_cb, ct);
 }
 
-void l2tpfast_l2tpnl_snapshot_free(struct l2tpfast_core_snapshot *snap)
+static int l2tpnl_session_cb(struct nlattr **tb, void *arg)
 {
-	kvfree(snap->tunnels);
-	kvfree(snap->sessions);
-	kfree(snap);
+	l2tpnl_parse_session(tb, arg);
+	return 0;
 }
 
-struct l2tpfast_core_snapshot *l2tpfast_l2tpnl_snapshot(struct net *net)
+int l2tpnl_session_get(struct l2tpnl *nl, u32 tunnel_id, u32 session_id,
+		       struct l2tpfast_core_session *cs)
 {
-	struct l2tpfast_core_snapshot *snap;
-	struct l2tpnl nl = {};
-	int err;
+	struct l2tpnl_req r = { .type = nl->family,
+				.cmd = L2TP_CMD_SESSION_GET,
+				.attr = { L2TP_ATTR_CONN_ID, L2TP_ATTR_SESSION_ID },
+				.val = { tunnel_id, session_id } };
 
-	snap = kzalloc(sizeof(*snap), GFP_KERNEL);
-	if (!snap)
-		return ERR_PTR(-ENOMEM);
+	memset(cs, 0, sizeof(*cs));
+	return l2tpnl_call(nl, &r, l2tpnl_session_cb, cs);
+}
 
-	err = l2tpnl_open(&nl, net);
-	if (!err)
-		err = l2tpnl_dump(&nl, L2TP_CMD_TUNNEL_GET, l2tpnl_tunnel_cb,
-				  snap);
-	if (!err)
-		err = l2tpnl_dump(&nl, L2TP_CMD_SESSION_GET, l2tpnl_session_cb,
-				  snap);
-	l2tpnl_close(&nl);
-	if (err) {
-		l2tpfast_l2tpnl_snapshot_free(snap);
-		return ERR_PTR(err);
+struct l2tpnl_dump {
+	struct l2tpfast_core_session *s;
+	unsigned int n, max;
+};
+
+static int l2tpnl_dump_cb(struct nlattr **tb, void *arg)
+{
+	struct l2tpnl_dump *d = arg;
+
+	if (d->n == d->max) {
+		unsigned int bigger = d->max ? d->max * 2 : 64;
+		struct l2tpfast_core_session *p;
+
+		p = kvmalloc_array(bigger, sizeof(*p), GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		if (d->s)
+			memcpy(p, d->s, (size_t)d->n * sizeof(*p));
+		kvfree(d->s);
+		d->s = p;
+		d->max = bigger;
 	}
-	return snap;
+	l2tpnl_parse_session(tb, &d->s[d->n++]);
+	return 0;
+}
+
+int l2tpnl_session_dump(struct l2tpnl *nl,
+			struct l2tpfast_core_session **sessions,
+			unsigned int *n)
+{
+	struct l2tpnl_req r = { .type = nl->family, .flags = NLM_F_DUMP,
+				.cmd = L2TP_CMD_SESSION_GET };
+	struct l2tpnl_dump d = {};
+	int err;
+
+	err = l2tpnl_call(nl, &r, l2tpnl_dump_cb, &d);
+	if (err) {
+		kvfree(d.s);
+		return err;
+	}
+	*sessions = d.s;
+	*n = d.n;
+	return 0;
+}
+
+/* One notification of the l2tp family from the kernel, or false. */
+static bool l2tpnl_event_parse(struct l2tpnl *nl, struct nlmsghdr *nlh,
+			       struct l2tpfast_core_event *ev)
+{
+	struct nlattr *tb[L2TP_ATTR_MAX + 1];
+	struct genlmsghdr *genl;
+
+	if (nlh->nlmsg_type != nl->family || nlmsg_len(nlh) < GENL_HDRLEN)
+		return false;
+	genl = nlmsg_data(nlh);
+	if (nlmsg_parse_deprecated(nlh, GENL_HDRLEN, tb, L2TP_ATTR_MAX, NULL,
+				   NULL))
+		return false;
+	ev->cmd = genl->cmd;
+	l2tpnl_parse_session(tb, &ev->s);
+	return true;
+}
+
+int l2tpnl_event_next(struct l2tpnl *nl, struct l2tpfast_core_event *ev)
+{
+	struct nlmsghdr *nlh = nl->buf + L2TPNL_BUF_SIZE;
+	struct kvec iov = { .iov_base = nlh, .iov_len = L2TPNL_EVENT_SIZE };
+	struct sockaddr_nl from;
+	struct msghdr msg;
+	int len;
+
+	for (;;) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		len = kernel_recvmsg(nl->events, &msg, &iov, 1, iov.iov_len,
+				     MSG_DONTWAIT);
+		if (len == -EAGAIN)
+			return 0;
+		if (len < 0)
+			return len;
+		/* Multicasts carry one message each; a stranger's unicast is dropped. */
+		if (from.nl_pid == 0 && nlmsg_ok(nlh, len) &&
+		    l2tpnl_event_parse(nl, nlh, ev))
+			return 1;
+	}
 }

@@ -23,14 +23,20 @@ struct l2tpfast_net *l2tpfast_net(const struct net *net)
 
 static int __net_init l2tpfast_pernet_init(struct net *net)
 {
-	l2tpfast_net_init(l2tpfast_net(net), net);
-	return 0;
+	return l2tpfast_net_init(l2tpfast_net(net), net);
 }
 
 /*
- * Registered after l2tp_core's, so this runs before l2tp_core deletes the
- * netns's tunnels: l2tpfast lets go of their sockets first.
+ * Before the grace period the pernet core waits: let go of every hook, so
+ * that after it no packet is inside l2tpfast's code or data of this netns.
+ * l2tp_core is a pernet device: its exit, which deletes the netns's
+ * tunnels, runs after this and before l2tpfast_pernet_exit().
  */
+static void __net_exit l2tpfast_pernet_pre_exit(struct net *net)
+{
+	l2tpfast_net_pre_exit(l2tpfast_net(net));
+}
+
 static void __net_exit l2tpfast_pernet_exit(struct net *net)
 {
 	l2tpfast_net_exit(l2tpfast_net(net));
@@ -38,6 +44,7 @@ static void __net_exit l2tpfast_pernet_exit(struct net *net)
 
 static struct pernet_operations l2tpfast_pernet_ops = {
 	.init = l2tpfast_pernet_init,
+	.pre_exit = l2tpfast_pernet_pre_exit,
 	.exit = l2tpfast_pernet_exit,
 	.id = &l2tpfast_net_id,
 	.size = sizeof(struct l2tpfast_net),
@@ -50,9 +57,12 @@ static int __init l2tpfast_init(void)
 	l2tpfast_wq = alloc_workqueue("l2tpfast", WQ_UNBOUND, 0);
 	if (!l2tpfast_wq)
 		return -ENOMEM;
-	err = register_pernet_subsys(&l2tpfast_pernet_ops);
+	err = l2tpfast_tunnels_init();
 	if (err)
 		goto err_wq;
+	err = register_pernet_subsys(&l2tpfast_pernet_ops);
+	if (err)
+		goto err_tunnels;
 	err = l2tpfast_genl_init();
 	if (err)
 		goto err_pernet;
@@ -62,25 +72,25 @@ static int __init l2tpfast_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&l2tpfast_pernet_ops);
+err_tunnels:
+	l2tpfast_tunnels_exit();
 err_wq:
 	destroy_workqueue(l2tpfast_wq);
 	return err;
 }
 
 /*
- * Safe under traffic: no new requests once the family is gone; every
- * tunnel socket gets l2tp_core's hooks back; then packets still inside
- * l2tpfast's hooks finish (RCU) before anything is freed, and the frees
- * queued on l2tpfast's workqueue run before it is destroyed.
- *
- * A socket being closed at this very moment may have read l2tpfast's
- * encap_destroy just before it was put back; that call takes the netns
- * mutex, which the pernet exit holds while detaching, and finds nothing.
+ * Safe under traffic: no new requests and no more events once the family
+ * is gone; then every netns lets go of its hooks (.pre_exit), a grace
+ * period passes, and what l2tpfast held is freed (.exit); the frees queued
+ * on l2tpfast's workqueue run before it is destroyed. Nothing of l2tpfast
+ * is installed anywhere that runs without RCU, so nothing is left running.
  */
 static void __exit l2tpfast_exit(void)
 {
 	l2tpfast_genl_exit();
 	unregister_pernet_subsys(&l2tpfast_pernet_ops);
+	l2tpfast_tunnels_exit();
 	rcu_barrier();
 	destroy_workqueue(l2tpfast_wq);
 	pr_info("unloaded\n");

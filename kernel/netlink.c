@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The l2tpfast generic-netlink family, described by
- * Documentation/netlink/specs/l2tpfast.yaml. Every netns has its own view;
- * ops that change state are flagged GENL_UNS_ADMIN_PERM, so they need
- * CAP_NET_ADMIN in the user namespace owning the caller's netns.
+ * Documentation/netlink/specs/l2tpfast.yaml; its policies and op table are
+ * generated from the spec (netlink-gen.c). Every netns has its own view.
+ * Every op but version-get, and the events group, need CAP_NET_ADMIN in the
+ * user namespace owning the caller's netns: what is shown names
+ * subscribers (user, address, peer host), as l2tp's own GETs do.
  *
  * resv_start_op is left at zero: the core validates every op strictly and
  * rejects any attribute an op has no policy for.
@@ -17,6 +19,7 @@
 #include <uapi/linux/l2tpfast.h>
 
 #include "compat.h"
+#include "netlink-gen.h"
 #include "netlink.h"
 #include "session.h"
 #include "sock.h"
@@ -25,45 +28,15 @@
 
 static struct genl_family l2tpfast_genl_family;
 
-/* Cleared before the family goes away, so that late events are dropped. */
-static bool l2tpfast_genl_up;
+/*
+ * Events go out only while the family is registered: cleared, then a grace
+ * period, before it is unregistered (senders check it under RCU).
+ */
+static bool l2tpfast_events_on;
 
-static const struct nla_policy
-l2tpfast_tunnel_attach_policy[L2TPFAST_A_TUNNEL_PEER_PORT + 1] = {
-	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[L2TPFAST_A_TUNNEL_PEER_ID] = { .type = NLA_U32 },
-	[L2TPFAST_A_TUNNEL_VERSION] = NLA_POLICY_RANGE(NLA_U8, 2, 3),
-	[L2TPFAST_A_TUNNEL_FD] = { .type = NLA_U32 },
-	[L2TPFAST_A_TUNNEL_LOCAL_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[L2TPFAST_A_TUNNEL_LOCAL_PORT] = { .type = NLA_U16 },
-	[L2TPFAST_A_TUNNEL_PEER_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[L2TPFAST_A_TUNNEL_PEER_PORT] = { .type = NLA_U16 },
-};
-
-static const struct nla_policy
-l2tpfast_tunnel_id_policy[L2TPFAST_A_TUNNEL_ID + 1] = {
-	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy
-l2tpfast_session_set_policy[L2TPFAST_A_SESSION_START_NS + 1] = {
-	[L2TPFAST_A_SESSION_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[L2TPFAST_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[L2TPFAST_A_SESSION_PEER_ID] = { .type = NLA_U32 },
-	[L2TPFAST_A_SESSION_IFNAME] = { .type = NLA_NUL_STRING,
-					.len = IFNAMSIZ - 1 },
-	[L2TPFAST_A_SESSION_USER] = { .type = NLA_NUL_STRING,
-				      .len = L2TPFAST_NAME_LEN - 1 },
-	[L2TPFAST_A_SESSION_ADDRESS] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[L2TPFAST_A_SESSION_PEER_HOST] = { .type = NLA_NUL_STRING,
-					   .len = L2TPFAST_NAME_LEN - 1 },
-	[L2TPFAST_A_SESSION_START_NS] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy
-l2tpfast_session_get_policy[L2TPFAST_A_SESSION_ID + 1] = {
-	[L2TPFAST_A_SESSION_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[L2TPFAST_A_SESSION_ID] = { .type = NLA_U32 },
+/* Multicast groups, by offset (not generated: see scripts/gen-netlink). */
+enum {
+	L2TPFAST_NLGRP_EVENTS,
 };
 
 static u32 l2tpfast_caps(void)
@@ -79,8 +52,7 @@ static u32 l2tpfast_caps(void)
 	return caps;
 }
 
-static int l2tpfast_nl_version_get_doit(struct sk_buff *skb,
-					struct genl_info *info)
+int l2tpfast_nl_version_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -213,14 +185,23 @@ static int l2tpfast_nl_fill_session(struct sk_buff *msg,
 	return 0;
 }
 
+/* Build the event in process context; send it only while the family is up. */
 static void l2tpfast_nl_notify(struct net *net, struct sk_buff *msg, int err)
 {
-	if (err) {
+	rcu_read_lock();
+	if (!err && READ_ONCE(l2tpfast_events_on))
+		genlmsg_multicast_netns(&l2tpfast_genl_family, net, msg, 0,
+					L2TPFAST_NLGRP_EVENTS, GFP_ATOMIC);
+	else
 		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast_netns(&l2tpfast_genl_family, net, msg, 0, 0,
-				GFP_KERNEL);
+	rcu_read_unlock();
+}
+
+static bool l2tpfast_nl_want_events(struct l2tpfast_net *ln)
+{
+	return !ln->dying && READ_ONCE(l2tpfast_events_on) &&
+	       genl_has_listeners(&l2tpfast_genl_family, ln->net,
+				  L2TPFAST_NLGRP_EVENTS);
 }
 
 void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add)
@@ -228,8 +209,7 @@ void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add)
 	struct net *net = t->ln->net;
 	struct sk_buff *msg;
 
-	if (!READ_ONCE(l2tpfast_genl_up) ||
-	    !genl_has_listeners(&l2tpfast_genl_family, net, 0))
+	if (!l2tpfast_nl_want_events(t->ln))
 		return;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -248,8 +228,7 @@ void l2tpfast_nl_notify_session(struct l2tpfast_tunnel *t,
 	u8 cmd = add ? L2TPFAST_CMD_SESSION_ADD_NTF :
 		       L2TPFAST_CMD_SESSION_DEL_NTF;
 
-	if (!READ_ONCE(l2tpfast_genl_up) ||
-	    !genl_has_listeners(&l2tpfast_genl_family, net, 0))
+	if (!l2tpfast_nl_want_events(t->ln))
 		return;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -300,8 +279,7 @@ static struct sock *l2tpfast_nl_attach_sock(struct net *net,
 	return sk;
 }
 
-static int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb,
-					  struct genl_info *info)
+int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct l2tpfast_attach req = {};
@@ -318,27 +296,28 @@ static int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb,
 	req.sk = l2tpfast_nl_attach_sock(ln->net, info, &err);
 	if (!req.sk)
 		return err;
-	err = l2tpfast_sock_check(ln->net, req.sk, req.id);
-	if (err) {
+	err = l2tpfast_sock_check(ln->net, req.sk, req.id, &req.core);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the tunnel's socket is attached already");
+	else if (err)
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "not the UDP socket of this l2tp_core tunnel id");
+	if (err)
 		goto out;
-	}
 
 	mutex_lock(&ln->lock);
 	err = l2tpfast_tunnel_attach(ln, &req);
 	mutex_unlock(&ln->lock);
 	if (err == -EBUSY)
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "tunnel already attached, or its socket is not l2tp_core's alone");
+		NL_SET_ERR_MSG_MOD(info->extack, "tunnel already attached");
 out:
 	if (err)
 		sock_put(req.sk);
 	return err;
 }
 
-static int l2tpfast_nl_tunnel_detach_doit(struct sk_buff *skb,
-					  struct genl_info *info)
+int l2tpfast_nl_tunnel_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct l2tpfast_tunnel *t;
@@ -357,8 +336,26 @@ static int l2tpfast_nl_tunnel_detach_doit(struct sk_buff *skb,
 	return err;
 }
 
-static int l2tpfast_nl_tunnel_get_doit(struct sk_buff *skb,
-				       struct genl_info *info)
+/*
+ * Under ln->lock: the attached tunnel id, if l2tp_core still has it and its
+ * sessions; what it no longer has is let go of first, so that a read never
+ * shows what is gone.
+ */
+static struct l2tpfast_tunnel *l2tpfast_nl_tunnel_checked(struct l2tpfast_net *ln,
+							  u32 id)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, id);
+	struct l2tpfast_session *s;
+	unsigned long sid;
+
+	if (!t || !l2tpfast_tunnel_check(t))
+		return NULL;
+	xa_for_each(&t->sessions, sid, s)
+		l2tpfast_session_check(t, s);
+	return t;
+}
+
+int l2tpfast_nl_tunnel_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct l2tpfast_tunnel *t;
@@ -372,8 +369,7 @@ static int l2tpfast_nl_tunnel_get_doit(struct sk_buff *skb,
 		return -ENOMEM;
 
 	mutex_lock(&ln->lock);
-	t = l2tpfast_tunnel_find(ln,
-				 nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]));
+	t = l2tpfast_nl_tunnel_checked(ln, nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_ID]));
 	if (t)
 		err = l2tpfast_nl_fill_tunnel(msg, t, info->snd_portid,
 					      info->snd_seq, 0,
@@ -388,8 +384,8 @@ static int l2tpfast_nl_tunnel_get_doit(struct sk_buff *skb,
 }
 
 /* cb->args[0]: the tunnel id to go on from. */
-static int l2tpfast_nl_tunnel_get_dumpit(struct sk_buff *skb,
-					 struct netlink_callback *cb)
+int l2tpfast_nl_tunnel_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
 {
 	struct l2tpfast_net *ln = l2tpfast_net(sock_net(skb->sk));
 	struct l2tpfast_tunnel *t;
@@ -397,6 +393,8 @@ static int l2tpfast_nl_tunnel_get_dumpit(struct sk_buff *skb,
 
 	mutex_lock(&ln->lock);
 	xa_for_each_start(&ln->tunnels, id, t, cb->args[0]) {
+		if (!l2tpfast_nl_tunnel_checked(ln, id))
+			continue;
 		if (l2tpfast_nl_fill_tunnel(skb, t,
 					    NETLINK_CB(cb->skb).portid,
 					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -408,8 +406,7 @@ static int l2tpfast_nl_tunnel_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-static int l2tpfast_nl_session_get_doit(struct sk_buff *skb,
-					struct genl_info *info)
+int l2tpfast_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct l2tpfast_session *s = NULL;
@@ -427,10 +424,10 @@ static int l2tpfast_nl_session_get_doit(struct sk_buff *skb,
 	mutex_lock(&ln->lock);
 	t = l2tpfast_tunnel_find(ln,
 				 nla_get_u32(info->attrs[L2TPFAST_A_SESSION_TUNNEL_ID]));
-	if (t)
+	if (t && l2tpfast_tunnel_check(t))
 		s = l2tpfast_session_find(t,
 					  nla_get_u32(info->attrs[L2TPFAST_A_SESSION_ID]));
-	if (s)
+	if (s && l2tpfast_session_check(t, s))
 		err = l2tpfast_nl_fill_session(msg, t, s, info->snd_portid,
 					       info->snd_seq, 0,
 					       L2TPFAST_CMD_SESSION_GET);
@@ -443,65 +440,84 @@ static int l2tpfast_nl_session_get_doit(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
-/* One tunnel's sessions from cb->args[1] on; false when the skb is full. */
+/* The dump's filter, as cb->args[] keeps it. */
+enum {
+	L2TPFAST_DUMP_TUNNEL,		/* tunnel id to go on from */
+	L2TPFAST_DUMP_SESSION,		/* session id to go on from */
+	L2TPFAST_DUMP_PARSED,		/* the request was read */
+	L2TPFAST_DUMP_ONLY_TUNNEL,	/* 0: all */
+	L2TPFAST_DUMP_ONLY_SESSION,	/* 0: all */
+};
+
+/* One tunnel's sessions from where the last message ended; false when full. */
 static bool l2tpfast_nl_dump_sessions(struct sk_buff *skb,
 				      struct netlink_callback *cb,
 				      struct l2tpfast_tunnel *t)
 {
+	unsigned long only = cb->args[L2TPFAST_DUMP_ONLY_SESSION];
 	struct l2tpfast_session *s;
 	unsigned long id;
 
-	xa_for_each_start(&t->sessions, id, s, cb->args[1]) {
+	xa_for_each_start(&t->sessions, id, s, cb->args[L2TPFAST_DUMP_SESSION]) {
+		if ((only && id != only) || !l2tpfast_session_check(t, s))
+			continue;
 		if (l2tpfast_nl_fill_session(skb, t, s,
 					     NETLINK_CB(cb->skb).portid,
 					     cb->nlh->nlmsg_seq, NLM_F_MULTI,
 					     L2TPFAST_CMD_SESSION_GET))
 			return false;
-		cb->args[1] = id + 1;
+		cb->args[L2TPFAST_DUMP_SESSION] = id + 1;
 	}
 	return true;
 }
 
-/*
- * Resumes across messages from (cb->args[0], cb->args[1]): the tunnel id and
- * session id to go on from; cb->args[2] is the optional tunnel id filter.
- */
-static int l2tpfast_nl_session_get_dumpit(struct sk_buff *skb,
-					  struct netlink_callback *cb)
-{
-	struct l2tpfast_net *ln = l2tpfast_net(sock_net(skb->sk));
-	struct l2tpfast_tunnel *t;
-	unsigned long id;
-
-	mutex_lock(&ln->lock);
-	xa_for_each_start(&ln->tunnels, id, t, cb->args[0]) {
-		if (cb->args[2] && id != cb->args[2])
-			continue;
-		if (id != cb->args[0])
-			cb->args[1] = 0;
-		cb->args[0] = id;
-		if (!l2tpfast_nl_dump_sessions(skb, cb, t))
-			break;
-		cb->args[0] = id + 1;
-		cb->args[1] = 0;
-	}
-	mutex_unlock(&ln->lock);
-	return skb->len;
-}
-
-/* Read the optional tunnel id filter once, when the dump starts. */
-static int l2tpfast_nl_session_get_start(struct netlink_callback *cb)
+static int l2tpfast_nl_session_dump_parse(struct netlink_callback *cb)
 {
 	struct nlattr *tb[L2TPFAST_A_SESSION_ID + 1];
 	int err;
 
 	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, tb, L2TPFAST_A_SESSION_ID,
-			  l2tpfast_session_get_policy, cb->extack);
+			  l2tpfast_session_get_nl_policy, cb->extack);
 	if (err)
 		return err;
 	if (tb[L2TPFAST_A_SESSION_TUNNEL_ID])
-		cb->args[2] = nla_get_u32(tb[L2TPFAST_A_SESSION_TUNNEL_ID]);
+		cb->args[L2TPFAST_DUMP_ONLY_TUNNEL] =
+			nla_get_u32(tb[L2TPFAST_A_SESSION_TUNNEL_ID]);
+	if (tb[L2TPFAST_A_SESSION_ID])
+		cb->args[L2TPFAST_DUMP_ONLY_SESSION] =
+			nla_get_u32(tb[L2TPFAST_A_SESSION_ID]);
+	cb->args[L2TPFAST_DUMP_PARSED] = 1;
 	return 0;
+}
+
+int l2tpfast_nl_session_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct l2tpfast_net *ln = l2tpfast_net(sock_net(skb->sk));
+	unsigned long only, id;
+	struct l2tpfast_tunnel *t;
+	int err;
+
+	if (!cb->args[L2TPFAST_DUMP_PARSED]) {
+		err = l2tpfast_nl_session_dump_parse(cb);
+		if (err)
+			return err;
+	}
+	only = cb->args[L2TPFAST_DUMP_ONLY_TUNNEL];
+	mutex_lock(&ln->lock);
+	xa_for_each_start(&ln->tunnels, id, t, cb->args[L2TPFAST_DUMP_TUNNEL]) {
+		if ((only && id != only) || !l2tpfast_tunnel_check(t))
+			continue;
+		if (id != cb->args[L2TPFAST_DUMP_TUNNEL])
+			cb->args[L2TPFAST_DUMP_SESSION] = 0;
+		cb->args[L2TPFAST_DUMP_TUNNEL] = id;
+		if (!l2tpfast_nl_dump_sessions(skb, cb, t))
+			break;
+		cb->args[L2TPFAST_DUMP_TUNNEL] = id + 1;
+		cb->args[L2TPFAST_DUMP_SESSION] = 0;
+	}
+	mutex_unlock(&ln->lock);
+	return skb->len;
 }
 
 /* Under ln->lock: the tracked session, tracked now if l2tp_core has it. */
@@ -521,26 +537,28 @@ l2tpfast_nl_session_for_set(struct l2tpfast_net *ln, struct genl_info *info)
 	cs.tunnel_id = t->id;
 	cs.id = nla_get_u32(a[L2TPFAST_A_SESSION_ID]);
 	s = l2tpfast_session_find(t, cs.id);
-	if (s)
+	if (s && l2tpfast_session_alive(t, s))
 		return s;
-	if (!l2tpfast_core_has_session(ln->net, t->sk, t->version, t->id,
-				       cs.id)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "l2tp_core has no such session");
-		return NULL;
-	}
 	if (a[L2TPFAST_A_SESSION_PEER_ID])
 		cs.peer_id = nla_get_u32(a[L2TPFAST_A_SESSION_PEER_ID]);
-	return l2tpfast_session_track(t, &cs);
+	s = l2tpfast_session_learn(t, &cs);
+	if (!s)
+		NL_SET_ERR_MSG_MOD(info->extack, "l2tp_core has no such session");
+	else if (!s->peer_id)
+		l2tpfast_sync_ask(ln, L2TPFAST_ASK_LEARN, t->id, s->id);
+	return s;
 }
 
-static void l2tpfast_nl_session_set_info(struct l2tpfast_session *s,
+static void l2tpfast_nl_session_set_info(struct l2tpfast_tunnel *t,
+					 struct l2tpfast_session *s,
 					 struct nlattr **a)
 {
 	struct l2tpfast_session_info *i = &s->info;
+	char ifname[IFNAMSIZ];
 
 	if (a[L2TPFAST_A_SESSION_IFNAME]) {
-		nla_strscpy(s->ifname, a[L2TPFAST_A_SESSION_IFNAME],
-			    sizeof(s->ifname));
+		nla_strscpy(ifname, a[L2TPFAST_A_SESSION_IFNAME], sizeof(ifname));
+		l2tpfast_session_set_ifname(t, s, ifname);
 		i->ifname_set = true;
 	}
 	if (a[L2TPFAST_A_SESSION_USER])
@@ -559,8 +577,7 @@ static void l2tpfast_nl_session_set_info(struct l2tpfast_session *s,
 		i->start_ns = ktime_get_real_ns();
 }
 
-static int l2tpfast_nl_session_set_doit(struct sk_buff *skb,
-					struct genl_info *info)
+int l2tpfast_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct nlattr *addr = info->attrs[L2TPFAST_A_SESSION_ADDRESS];
@@ -578,13 +595,13 @@ static int l2tpfast_nl_session_set_doit(struct sk_buff *skb,
 	mutex_lock(&ln->lock);
 	s = l2tpfast_nl_session_for_set(ln, info);
 	if (s)
-		l2tpfast_nl_session_set_info(s, info->attrs);
+		l2tpfast_nl_session_set_info(l2tpfast_tunnel_find(ln, s->tunnel_id),
+					     s, info->attrs);
 	mutex_unlock(&ln->lock);
 	return s ? 0 : -ENOENT;
 }
 
-static int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb,
-					   struct genl_info *info)
+int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
 	struct nlattr *id = info->attrs[L2TPFAST_A_TUNNEL_ID];
@@ -607,58 +624,11 @@ static int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb,
 	return err;
 }
 
-static const struct genl_ops l2tpfast_genl_ops[] = {
-	{
-		.cmd = L2TPFAST_CMD_VERSION_GET,
-		.doit = l2tpfast_nl_version_get_doit,
-	},
-	{
-		.cmd = L2TPFAST_CMD_TUNNEL_ATTACH,
-		.doit = l2tpfast_nl_tunnel_attach_doit,
-		.policy = l2tpfast_tunnel_attach_policy,
-		.maxattr = L2TPFAST_A_TUNNEL_PEER_PORT,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = L2TPFAST_CMD_TUNNEL_DETACH,
-		.doit = l2tpfast_nl_tunnel_detach_doit,
-		.policy = l2tpfast_tunnel_id_policy,
-		.maxattr = L2TPFAST_A_TUNNEL_ID,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = L2TPFAST_CMD_TUNNEL_GET,
-		.doit = l2tpfast_nl_tunnel_get_doit,
-		.dumpit = l2tpfast_nl_tunnel_get_dumpit,
-		.policy = l2tpfast_tunnel_id_policy,
-		.maxattr = L2TPFAST_A_TUNNEL_ID,
-	},
-	{
-		.cmd = L2TPFAST_CMD_SESSION_GET,
-		.doit = l2tpfast_nl_session_get_doit,
-		.start = l2tpfast_nl_session_get_start,
-		.dumpit = l2tpfast_nl_session_get_dumpit,
-		.policy = l2tpfast_session_get_policy,
-		.maxattr = L2TPFAST_A_SESSION_ID,
-	},
-	{
-		.cmd = L2TPFAST_CMD_COUNTERS_RESET,
-		.doit = l2tpfast_nl_counters_reset_doit,
-		.policy = l2tpfast_tunnel_id_policy,
-		.maxattr = L2TPFAST_A_TUNNEL_ID,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = L2TPFAST_CMD_SESSION_SET,
-		.doit = l2tpfast_nl_session_set_doit,
-		.policy = l2tpfast_session_set_policy,
-		.maxattr = L2TPFAST_A_SESSION_START_NS,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
 static const struct genl_multicast_group l2tpfast_genl_mcgrps[] = {
-	{ .name = L2TPFAST_MCGRP_EVENTS },
+	[L2TPFAST_NLGRP_EVENTS] = {
+		.name = L2TPFAST_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family l2tpfast_genl_family __ro_after_init = {
@@ -668,8 +638,8 @@ static struct genl_family l2tpfast_genl_family __ro_after_init = {
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = l2tpfast_genl_ops,
-	.n_ops = ARRAY_SIZE(l2tpfast_genl_ops),
+	.ops = l2tpfast_nl_ops,
+	.n_ops = ARRAY_SIZE(l2tpfast_nl_ops),
 	.mcgrps = l2tpfast_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(l2tpfast_genl_mcgrps),
 };
@@ -680,12 +650,13 @@ int __init l2tpfast_genl_init(void)
 
 	err = genl_register_family(&l2tpfast_genl_family);
 	if (!err)
-		WRITE_ONCE(l2tpfast_genl_up, true);
+		WRITE_ONCE(l2tpfast_events_on, true);
 	return err;
 }
 
 void l2tpfast_genl_exit(void)
 {
-	WRITE_ONCE(l2tpfast_genl_up, false);
+	WRITE_ONCE(l2tpfast_events_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&l2tpfast_genl_family);
 }

@@ -6,11 +6,11 @@
  *
  * Runs in softirq under RCU: no lock, no allocation. A data packet for a
  * session id l2tpfast does not track is either one l2tp_core does not know
- * either (a drop, counted on the tunnel) or a session created since the last
- * sync, which is then kicked; nothing is ever created from packet contents.
+ * either (a drop, counted on the tunnel) or a session l2tpfast has not heard
+ * of yet, which the sync is asked to learn; nothing is ever created from
+ * packet contents.
  */
 
-#include <linux/ktime.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/sock.h>
@@ -19,70 +19,108 @@
 #include "hdr.h"
 #include "rx.h"
 #include "session.h"
+#include "sync.h"
 #include "tunnel.h"
 
-static void l2tpfast_rx_data(struct l2tpfast_tunnel *t, struct sock *sk,
-			     const struct l2tpfast_hdr *h, unsigned int len,
-			     u64 now)
+/*
+ * The session l2tp_core gives a data packet to: inside the receiving
+ * tunnel, except on 6.12 for an L2TPv2 packet carrying another tunnel's id
+ * (it looks sessions up per netns). That one is not ours to learn.
+ */
+static bool l2tpfast_rx_own_session(const struct l2tpfast_tunnel *t,
+				    const struct l2tpfast_hdr *h)
 {
+	return h->version == 3 || h->tunnel_id == t->id ||
+	       !L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP;
+}
+
+static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,
+					     struct sock *sk,
+					     const struct l2tpfast_hdr *h,
+					     unsigned int len,
+					     unsigned long now)
+{
+	bool own = l2tpfast_rx_own_session(t, h);
 	struct l2tpfast_session *s = NULL;
 
-	if (len < L2TP_CORE_MIN_LEN) {
+	if (unlikely(len < L2TP_CORE_MIN_LEN)) {
 		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_TOO_SHORT);
 		return;
 	}
-	if (h->version == 3 || h->tunnel_id == t->id)
-		s = l2tpfast_session_find(t, h->session_id);
-	if (!s) {
+	if (own)
+		s = l2tpfast_session_find_rx(t, h->session_id);
+	if (likely(s)) {
+		l2tpfast_stats_count(&s->stats, L2TPFAST_RX, L2TPFAST_DATA,
+				     len, now);
+	} else {
 		if (!l2tpfast_core_has_session(sock_net(sk), sk, h->version,
 					       h->tunnel_id, h->session_id)) {
 			l2tpfast_stats_drop(&t->stats,
 					    L2TPFAST_DROP_NO_SESSION);
 			return;
 		}
-		/* Another tunnel's session (6.12 finds it by id): nothing to learn. */
-		if (h->version == 3 || h->tunnel_id == t->id)
-			l2tpfast_net_kick_sync(t->ln);
+		if (own)
+			l2tpfast_sync_ask(t->ln, L2TPFAST_ASK_LEARN, t->id,
+					  h->session_id);
 	}
 	l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_DATA, len, now);
-	if (s)
-		l2tpfast_stats_count(&s->stats, L2TPFAST_RX, L2TPFAST_DATA,
-				     len, now);
 }
 
-static void l2tpfast_rx(struct l2tpfast_tunnel *t, struct sock *sk,
-			struct sk_buff *skb)
+/* Count a packet whose L2TP header (len bytes of L2TP in all) is at p. */
+static __always_inline void l2tpfast_rx(struct l2tpfast_tunnel *t,
+					struct sock *sk, const u8 *p,
+					unsigned int len)
 {
-	unsigned int len = skb->len - sizeof(struct udphdr);
-	enum l2tpfast_drop why = L2TPFAST_DROP_TOO_SHORT;
+	enum l2tpfast_drop why;
 	struct l2tpfast_hdr h;
 
-	if (skb->len < sizeof(struct udphdr) ||
-	    !l2tpfast_hdr_parse(skb, sizeof(struct udphdr), len, &h, &why)) {
+	if (unlikely(!l2tpfast_hdr_parse(p, len, &h, &why))) {
 		l2tpfast_stats_drop(&t->stats, why);
 		return;
 	}
-	if (h.version != t->version) {
+	if (unlikely(h.version != t->version)) {
 		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_VERSION);
 		return;
 	}
 	if (h.ctrl)
 		l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_CTRL,
-				     len, ktime_get_coarse_real_ns());
+				     len, l2tpfast_stamp());
 	else
-		l2tpfast_rx_data(t, sk, &h, len, ktime_get_coarse_real_ns());
+		l2tpfast_rx_data(t, sk, &h, len, l2tpfast_stamp());
 }
 
-/* UDP's encap_rcv for attached sockets; skb->data is the UDP header. */
+/* The header is not all in the linear data: count from a copy. */
+static noinline void l2tpfast_rx_copy(struct l2tpfast_tunnel *t,
+				      struct sock *sk, struct sk_buff *skb,
+				      unsigned int len)
+{
+	u8 buf[L2TPFAST_HDR_PEEK];
+
+	if (skb_copy_bits(skb, sizeof(struct udphdr), buf,
+			  l2tpfast_hdr_peek(len))) {
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_TOO_SHORT);
+		return;
+	}
+	l2tpfast_rx(t, sk, buf, len);
+}
+
+/*
+ * UDP's encap_rcv for attached sockets; skb->data is the UDP header, whose
+ * length UDP has checked. UDP calls it in softirq from
+ * ip_local_deliver_finish() or ip6_input_finish(), under rcu_read_lock().
+ */
 int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
-	struct l2tpfast_tunnel *t;
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
+	unsigned int len = skb->len - sizeof(struct udphdr);
 
-	rcu_read_lock();
-	t = l2tpfast_tunnel_find_sk(sk);
-	if (t)
-		l2tpfast_rx(t, sk, skb);
-	rcu_read_unlock();
-
+	if (likely(t)) {
+		if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +
+					       l2tpfast_hdr_peek(len)))
+			l2tpfast_rx(t, sk, skb->data + sizeof(struct udphdr),
+				    len);
+		else
+			l2tpfast_rx_copy(t, sk, skb, len);
+	}
 	return l2tp_udp_encap_recv(sk, skb);
 }

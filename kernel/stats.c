@@ -4,90 +4,115 @@
  * reset) and their netlink form, the counters attribute set.
  */
 
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/netdevice.h>
+#include <linux/percpu.h>
 #include <net/netlink.h>
 #include <uapi/linux/l2tpfast.h>
 
 #include "stats.h"
 
-int l2tpfast_stats_init(struct l2tpfast_stats *st)
+/*
+ * Per-CPU counters, charged to the memory cgroup of the caller (or to the
+ * one set with set_active_memcg()).
+ */
+#define l2tpfast_alloc_pcpu(type)					\
+({									\
+	type __percpu *p = alloc_percpu_gfp(type, GFP_KERNEL_ACCOUNT);	\
+	int cpu;							\
+									\
+	if (p)								\
+		for_each_possible_cpu(cpu)				\
+			u64_stats_init(&per_cpu_ptr(p, cpu)->syncp);	\
+	p;								\
+})
+
+int l2tpfast_stats_init(struct l2tpfast_stats *st, bool with_drops)
 {
-	st->pcpu = netdev_alloc_pcpu_stats(struct l2tpfast_pcpu_stats);
+	memset(st, 0, sizeof(*st));
+	st->pcpu = l2tpfast_alloc_pcpu(struct l2tpfast_pcpu_stats);
 	if (!st->pcpu)
 		return -ENOMEM;
-	memset(&st->base, 0, sizeof(st->base));
-	/* Any packet from now on is a "first" one. */
-	st->epoch_ns = 1;
+	if (with_drops) {
+		st->drops = l2tpfast_alloc_pcpu(struct l2tpfast_pcpu_drops);
+		if (!st->drops) {
+			free_percpu(st->pcpu);
+			st->pcpu = NULL;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
 void l2tpfast_stats_free(struct l2tpfast_stats *st)
 {
 	free_percpu(st->pcpu);
+	free_percpu(st->drops);
 	st->pcpu = NULL;
-}
-
-static void l2tpfast_stats_read_cpu(const struct l2tpfast_pcpu_stats *s,
-				    struct l2tpfast_counters *c)
-{
-	int d, k;
-
-	for (d = 0; d < L2TPFAST_NDIRS; d++) {
-		for (k = 0; k < L2TPFAST_NKINDS; k++) {
-			c->packets[d][k] = u64_stats_read(&s->packets[d][k]);
-			c->bytes[d][k] = u64_stats_read(&s->bytes[d][k]);
-		}
-		c->first_ns[d] = u64_stats_read(&s->first_ns[d]);
-		c->last_ns[d] = u64_stats_read(&s->last_ns[d]);
-	}
-	for (k = 0; k < L2TPFAST_NDROPS; k++)
-		c->drops[k] = u64_stats_read(&s->drops[k]);
-}
-
-/* Fold one CPU into the total; times older than the last reset do not count. */
-static void l2tpfast_stats_fold(struct l2tpfast_counters *sum,
-				const struct l2tpfast_counters *c, u64 epoch)
-{
-	int d, k;
-
-	for (d = 0; d < L2TPFAST_NDIRS; d++) {
-		for (k = 0; k < L2TPFAST_NKINDS; k++) {
-			sum->packets[d][k] += c->packets[d][k];
-			sum->bytes[d][k] += c->bytes[d][k];
-		}
-		if (c->first_ns[d] >= epoch &&
-		    (!sum->first_ns[d] || c->first_ns[d] < sum->first_ns[d]))
-			sum->first_ns[d] = c->first_ns[d];
-		if (c->last_ns[d] >= epoch && c->last_ns[d] > sum->last_ns[d])
-			sum->last_ns[d] = c->last_ns[d];
-	}
-	for (k = 0; k < L2TPFAST_NDROPS; k++)
-		sum->drops[k] += c->drops[k];
+	st->drops = NULL;
 }
 
 static void l2tpfast_stats_sum(const struct l2tpfast_stats *st,
 			       struct l2tpfast_counters *sum)
 {
-	struct l2tpfast_counters c;
 	unsigned int start;
-	int cpu;
+	int cpu, d, k;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct l2tpfast_pcpu_stats *s = per_cpu_ptr(st->pcpu, cpu);
+		u64 p[L2TPFAST_NDIRS][L2TPFAST_NKINDS];
+		u64 b[L2TPFAST_NDIRS][L2TPFAST_NKINDS];
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			l2tpfast_stats_read_cpu(s, &c);
+			for (d = 0; d < L2TPFAST_NDIRS; d++) {
+				for (k = 0; k < L2TPFAST_NKINDS; k++) {
+					p[d][k] = u64_stats_read(&s->packets[d][k]);
+					b[d][k] = u64_stats_read(&s->bytes[d][k]);
+				}
+			}
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		l2tpfast_stats_fold(sum, &c, READ_ONCE(st->epoch_ns));
+		for (d = 0; d < L2TPFAST_NDIRS; d++) {
+			for (k = 0; k < L2TPFAST_NKINDS; k++) {
+				sum->packets[d][k] += p[d][k];
+				sum->bytes[d][k] += b[d][k];
+			}
+		}
 	}
+	if (!st->drops)
+		return;
+	for_each_possible_cpu(cpu) {
+		const struct l2tpfast_pcpu_drops *s = per_cpu_ptr(st->drops, cpu);
+		u64 v[L2TPFAST_NDROPS];
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (k = 0; k < L2TPFAST_NDROPS; k++)
+				v[k] = u64_stats_read(&s->drops[k]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (k = 0; k < L2TPFAST_NDROPS; k++)
+			sum->drops[k] += v[k];
+	}
+}
+
+/* A jiffies stamp as wall-clock ns, seen from now (now_j, now_ns). */
+static u64 l2tpfast_stamp_to_ns(unsigned long stamp, unsigned long now_j,
+				u64 now_ns)
+{
+	u64 age;
+
+	if (!stamp)
+		return 0;
+	age = jiffies_to_nsecs(now_j - stamp);
+	return age < now_ns ? now_ns - age : 1;
 }
 
 void l2tpfast_stats_read(const struct l2tpfast_stats *st,
 			 struct l2tpfast_counters *c)
 {
+	unsigned long now_j = jiffies;
+	u64 now_ns = ktime_get_real_ns();
 	int d, k;
 
 	l2tpfast_stats_sum(st, c);
@@ -96,6 +121,10 @@ void l2tpfast_stats_read(const struct l2tpfast_stats *st,
 			c->packets[d][k] -= st->base.packets[d][k];
 			c->bytes[d][k] -= st->base.bytes[d][k];
 		}
+		c->first_ns[d] = l2tpfast_stamp_to_ns(READ_ONCE(st->first[d]),
+						      now_j, now_ns);
+		c->last_ns[d] = l2tpfast_stamp_to_ns(READ_ONCE(st->last[d]),
+						     now_j, now_ns);
 	}
 	for (k = 0; k < L2TPFAST_NDROPS; k++)
 		c->drops[k] -= st->base.drops[k];
@@ -104,7 +133,12 @@ void l2tpfast_stats_read(const struct l2tpfast_stats *st,
 /* Callers serialise resets and read-outs (the netns mutex). */
 void l2tpfast_stats_reset(struct l2tpfast_stats *st)
 {
-	WRITE_ONCE(st->epoch_ns, ktime_get_coarse_real_ns());
+	int d;
+
+	for (d = 0; d < L2TPFAST_NDIRS; d++) {
+		WRITE_ONCE(st->first[d], 0);
+		WRITE_ONCE(st->last[d], 0);
+	}
 	l2tpfast_stats_sum(st, &st->base);
 }
 

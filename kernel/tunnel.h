@@ -2,17 +2,22 @@
 #ifndef _L2TPFAST_TUNNEL_H
 #define _L2TPFAST_TUNNEL_H
 
-#include <linux/hashtable.h>
+#include <linux/hash.h>
+#include <linux/list.h>
+#include <linux/rculist.h>
 #include <linux/mutex.h>
+#include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "stats.h"
+#include "sync.h"
 
+struct l2tp_tunnel;
+struct l2tpfast_session;
+struct mem_cgroup;
 struct net;
 struct sock;
-
-#define L2TPFAST_SK_HASH_BITS 6
 
 /* What l2tpfast holds in one network namespace. */
 struct l2tpfast_net {
@@ -20,52 +25,99 @@ struct l2tpfast_net {
 	/* Serialises attach, detach, session tracking, reset, read-out. */
 	struct mutex lock;
 	struct xarray tunnels;		/* by local tunnel id */
-	/* The fast path finds a tunnel from the socket a packet is on. */
-	DECLARE_HASHTABLE(by_sk, L2TPFAST_SK_HASH_BITS);
+	struct xarray by_ifindex;	/* tracked sessions by interface */
+	struct list_head unnamed;	/* tracked sessions with no interface */
 	unsigned int n_tunnels;
 	bool tx_hooks;			/* netfilter hooks registered */
 	bool dying;			/* netns or module going away */
-	struct delayed_work sync;	/* follows l2tp_core's sessions */
-	unsigned long sync_kicked;
-	unsigned long sync_gen;
-	unsigned long sync_at;		/* jiffies of the last sync */
+	struct l2tpfast_sync sync;
 };
 
 struct l2tpfast_tunnel {
-	struct hlist_node by_sk_node;
-	struct l2tpfast_net *ln;
+	struct hlist_node by_sk[2];	/* l2tpfast_by_sk, for the fast path */
 	struct sock *sk;		/* held */
+	struct l2tpfast_net *ln;
+	/* l2tp_core's tunnel when attached: compared, never dereferenced */
+	const struct l2tp_tunnel *core;
 	u32 id;
 	u32 peer_id;			/* 0 until learnt */
 	u8 version;
 	struct xarray sessions;		/* by local session id */
 	/* Sent packets carry the peer's session id, not ours. */
 	struct xarray sessions_by_peer;
+	/* The session when there is just one, as for an LNS's clients. */
+	struct l2tpfast_session __rcu *only;
 	unsigned int n_sessions;
 	struct l2tpfast_stats stats;
+	struct mem_cgroup *memcg;	/* sessions are charged to it */
+	struct list_head fresh_node;	/* on sync.fresh until looked at */
+	bool populate;			/* had sessions nobody told us of */
+	struct l2tpfast_recheck recheck;
 	struct rcu_work free_work;
 };
 
 struct l2tpfast_net *l2tpfast_net(const struct net *net);
-struct l2tpfast_tunnel *l2tpfast_tunnel_find_sk(const struct sock *sk);
+
+/* Attached tunnels of every netns by socket (tunnel.c). */
+struct l2tpfast_sk_table {
+	unsigned int bits;
+	unsigned int link;		/* which of t->by_sk[] it uses */
+	struct hlist_head buckets[];
+};
+
+extern struct l2tpfast_sk_table __rcu *l2tpfast_by_sk;
+
+static inline struct hlist_head *
+l2tpfast_sk_bucket(struct l2tpfast_sk_table *tbl, const struct sock *sk)
+{
+	return &tbl->buckets[hash_ptr(sk, tbl->bits)];
+}
+
+static inline struct l2tpfast_tunnel *
+l2tpfast_sk_entry(struct hlist_node *n, unsigned int link)
+{
+	return container_of(n - link, struct l2tpfast_tunnel, by_sk[0]);
+}
+
+/* The tunnel attached to sk, if any. RCU readers: rx and tx paths, attach. */
+static inline struct l2tpfast_tunnel *
+l2tpfast_tunnel_find_sk(const struct sock *sk)
+{
+	struct l2tpfast_sk_table *tbl = rcu_dereference(l2tpfast_by_sk);
+	struct l2tpfast_tunnel *t;
+	struct hlist_node *n;
+
+	for (n = rcu_dereference(hlist_first_rcu(l2tpfast_sk_bucket(tbl, sk)));
+	     n; n = rcu_dereference(hlist_next_rcu(n))) {
+		t = l2tpfast_sk_entry(n, tbl->link);
+		if (t->sk == sk)
+			return t;
+	}
+	return NULL;
+}
+
 struct l2tpfast_tunnel *l2tpfast_tunnel_find(struct l2tpfast_net *ln, u32 id);
 
 struct l2tpfast_attach {
 	u32 id;
 	u8 version;
-	u32 peer_id;			/* 0: learned by the next sync */
+	u32 peer_id;			/* 0: learnt from l2tp_core */
 	struct sock *sk;		/* a reference the attach consumes */
+	const struct l2tp_tunnel *core;
 };
 
 int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,
 			   const struct l2tpfast_attach *req);
 void l2tpfast_tunnel_detach(struct l2tpfast_tunnel *t);
 bool l2tpfast_tunnel_alive(struct l2tpfast_tunnel *t);
+bool l2tpfast_tunnel_check(struct l2tpfast_tunnel *t);
 void l2tpfast_tunnel_reset(struct l2tpfast_tunnel *t);
 
-void l2tpfast_net_init(struct l2tpfast_net *ln, struct net *net);
+int l2tpfast_tunnels_init(void);
+void l2tpfast_tunnels_exit(void);
+int l2tpfast_net_init(struct l2tpfast_net *ln, struct net *net);
+void l2tpfast_net_pre_exit(struct l2tpfast_net *ln);
 void l2tpfast_net_exit(struct l2tpfast_net *ln);
-void l2tpfast_net_kick_sync(struct l2tpfast_net *ln);
 
 extern struct workqueue_struct *l2tpfast_wq;
 

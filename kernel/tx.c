@@ -12,7 +12,6 @@
  * packet is counted on the tunnel only.
  */
 
-#include <linux/ktime.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -22,17 +21,18 @@
 
 #include "hdr.h"
 #include "session.h"
+#include "sock.h"
 #include "tunnel.h"
 #include "tx.h"
 
 static void l2tpfast_tx_data(struct l2tpfast_tunnel *t,
 			     const struct l2tpfast_hdr *h, unsigned int len,
-			     u64 now)
+			     unsigned long now)
 {
 	struct l2tpfast_session *s;
 
 	l2tpfast_stats_count(&t->stats, L2TPFAST_TX, L2TPFAST_DATA, len, now);
-	s = l2tpfast_session_find_peer(t, h->session_id);
+	s = l2tpfast_session_find_tx(t, h->session_id);
 	if (s)
 		l2tpfast_stats_count(&s->stats, L2TPFAST_TX, L2TPFAST_DATA,
 				     len, now);
@@ -48,65 +48,97 @@ static void l2tpfast_tx_learn_peer(struct l2tpfast_tunnel *t,
 }
 
 /*
- * Is this the socket's own UDP datagram? Once IPsec has transformed it,
- * the same socket's packet passes LOCAL_OUT again as ESP (or as UDP from
- * the NAT-T port) and must not be counted twice.
+ * Is this the socket's own UDP datagram (udp_len bytes of UDP)? Once IPsec
+ * has transformed it, the same socket's packet passes LOCAL_OUT again as
+ * ESP (or as UDP from the NAT-T port) and must not be counted twice.
  */
-static bool l2tpfast_tx_is_own_udp(const struct sock *sk,
-				   const struct sk_buff *skb, unsigned int *len)
+static __always_inline bool l2tpfast_tx_is_own(const struct sock *sk,
+					       const struct udphdr *uh,
+					       unsigned int udp_len)
 {
-	int off = skb_transport_offset(skb);
-	struct udphdr _uh;
-	const struct udphdr *uh;
-
-	if (off < 0 || skb->len < off + sizeof(*uh))
-		return false;
-	uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
-	if (!uh || uh->source != inet_sk(sk)->inet_sport ||
-	    ntohs(uh->len) != skb->len - off)
-		return false;
-	*len = skb->len - off - sizeof(*uh);
-	return true;
+	return uh->source == inet_sk(sk)->inet_sport &&
+	       ntohs(uh->len) == udp_len;
 }
 
-static void l2tpfast_tx(struct l2tpfast_tunnel *t, struct sk_buff *skb)
+/* A packet the attached tunnel t's socket sends; its L2TP header at p. */
+static void l2tpfast_tx(struct l2tpfast_tunnel *t, const u8 *p,
+			unsigned int len)
 {
-	unsigned int off = skb_transport_offset(skb) + sizeof(struct udphdr);
 	enum l2tpfast_drop why;
 	struct l2tpfast_hdr h;
-	unsigned int len;
-	u64 now;
+	unsigned long now;
 
-	if (!l2tpfast_tx_is_own_udp(t->sk, skb, &len))
+	if (!l2tpfast_hdr_parse(p, len, &h, &why))
 		return;
-	if (!l2tpfast_hdr_parse(skb, off, len, &h, &why))
-		return;
-	now = ktime_get_coarse_real_ns();
+	now = l2tpfast_stamp();
 	l2tpfast_tx_learn_peer(t, &h);
+	l2tpfast_stats_enter();
 	if (h.ctrl)
 		l2tpfast_stats_count(&t->stats, L2TPFAST_TX, L2TPFAST_CTRL,
 				     len, now);
 	else
 		l2tpfast_tx_data(t, &h, len, now);
+	l2tpfast_stats_exit();
 }
 
+/* The headers are not all in the linear data (rare): count from a copy. */
+static noinline void l2tpfast_tx_copy(struct l2tpfast_tunnel *t,
+				      struct sk_buff *skb, int thoff)
+{
+	struct {
+		struct udphdr uh;
+		u8 l2tp[L2TPFAST_HDR_PEEK];
+	} buf;
+	unsigned int len;
+
+	if (thoff < 0 || skb->len < thoff + sizeof(buf.uh))
+		return;
+	len = skb->len - thoff - sizeof(buf.uh);
+	if (!skb_copy_bits(skb, thoff, &buf,
+			   sizeof(buf.uh) + l2tpfast_hdr_peek(len)) &&
+	    l2tpfast_tx_is_own(t->sk, &buf.uh, skb->len - thoff))
+		l2tpfast_tx(t, buf.l2tp, len);
+}
+
+/* Out of the hook's line: only packets of attached sockets come here. */
+static noinline void l2tpfast_tx_sk(struct sock *sk, struct sk_buff *skb)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
+	int thoff = skb_transport_offset(skb);
+	const struct udphdr *uh;
+	unsigned int len;
+
+	if (unlikely(!t))
+		return;
+	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh))) {
+		l2tpfast_tx_copy(t, skb, thoff);
+		return;
+	}
+	len = skb->len - thoff - sizeof(*uh);
+	if (unlikely(skb_headlen(skb) < thoff + sizeof(*uh) +
+					l2tpfast_hdr_peek(len))) {
+		l2tpfast_tx_copy(t, skb, thoff);
+		return;
+	}
+	uh = (const struct udphdr *)(skb->data + thoff);
+	if (l2tpfast_tx_is_own(sk, uh, skb->len - thoff))
+		l2tpfast_tx(t, (const u8 *)(uh + 1), len);
+}
+
+/*
+ * Every locally sent packet of the netns passes here while it has attached
+ * tunnels (netfilter calls hooks under rcu_read_lock()). Anything not sent
+ * from a socket l2tpfast hooked goes on after a few loads: no lookup, no
+ * stack frame.
+ */
 static unsigned int l2tpfast_tx_hook(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct sock *sk = state->sk;
-	struct l2tpfast_tunnel *t;
 
-	if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP)
-		return NF_ACCEPT;
-
-	/* Counters are per CPU and also written by the rx softirq. */
-	local_bh_disable();
-	rcu_read_lock();
-	t = l2tpfast_tunnel_find_sk(sk);
-	if (t)
-		l2tpfast_tx(t, skb);
-	rcu_read_unlock();
-	local_bh_enable();
+	if (unlikely(sk && sk_fullsock(sk) && sk->sk_protocol == IPPROTO_UDP &&
+		     l2tpfast_sock_is_attached(sk)))
+		l2tpfast_tx_sk(sk, skb);
 	return NF_ACCEPT;
 }
 
@@ -141,12 +173,19 @@ int l2tpfast_tx_hooks_get(struct l2tpfast_net *ln)
 	return err;
 }
 
-/* Under ln->lock, once ln->n_tunnels no longer counts the tunnel. */
-void l2tpfast_tx_hooks_put(struct l2tpfast_net *ln)
+/* Under ln->lock: the netns is going away. */
+void l2tpfast_tx_hooks_put_all(struct l2tpfast_net *ln)
 {
-	if (ln->n_tunnels || !ln->tx_hooks)
+	if (!ln->tx_hooks)
 		return;
 	nf_unregister_net_hooks(ln->net, l2tpfast_tx_ops,
 				ARRAY_SIZE(l2tpfast_tx_ops));
 	ln->tx_hooks = false;
+}
+
+/* Under ln->lock, once ln->n_tunnels no longer counts the tunnel. */
+void l2tpfast_tx_hooks_put(struct l2tpfast_net *ln)
+{
+	if (!ln->n_tunnels)
+		l2tpfast_tx_hooks_put_all(ln);
 }

@@ -3,9 +3,11 @@
 #
 # The l2tpfast generic-netlink family as the kernel registered it matches the
 # YAML spec: same ops, same permission flags, the events group. An
-# unprivileged caller gets EPERM on every admin op, both as an ordinary user
-# and as "root" of a user namespace that does not own the network namespace.
-# Requests are validated strictly. The kernel's ynl CLI drives the family.
+# unprivileged caller gets EPERM on every op but version-get (do and dump)
+# and on joining the events group, both as an ordinary user and as "root" of
+# a user namespace that does not own the network namespace: the figures name
+# subscribers. l2tpfast-ctl says so plainly. Requests are validated
+# strictly. The kernel's ynl CLI drives the family.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -61,30 +63,46 @@ reply=$(ynl_l2tpfast --do version-get)
 diag "ynl --do version-get: $reply"
 check "ynl version-get with our spec" grep -q '"api-version": 1' <<<"$reply"
 
-# Permissions: every admin op refused to the unprivileged, every other op
-# answered. Ops are sent without attributes: the permission check comes first.
+# Permissions: every admin op refused to the unprivileged, as a do and as a
+# dump; version-get answered. Ops are sent without attributes: the
+# permission check comes first.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 n_admin=0
-# Ops that read are asked as a dump when they have one (nothing is attached
-# here: zero replies), else as a do.
 while read -r id name flags modes; do
 	if [ "$flags" = "-" ]; then
-		if [[ $modes == *dump* ]]; then
-			want="ok 0" dump=--dump
-		else
-			want="ok 1" dump=
-		fi
-		# shellcheck disable=SC2086
-		expect "$name: answered for an unprivileged user" "$want" \
-			"$(setpriv --reuid=65534 --regid=65534 --clear-groups genl-client l2tpfast "$id" $dump)"
+		expect "$name: answered for an unprivileged user" "ok 1" \
+			"$(nobody genl-client l2tpfast "$id")"
 		continue
 	fi
 	n_admin=$((n_admin + 1))
 	expect "$name: EPERM for an unprivileged user" "error EPERM" \
-		"$(setpriv --reuid=65534 --regid=65534 --clear-groups genl-client l2tpfast "$id")"
+		"$(nobody genl-client l2tpfast "$id")"
 	expect "$name: EPERM for root of a user namespace" "error EPERM" \
 		"$(unshare --user --map-root-user genl-client l2tpfast "$id")"
+	[[ $modes == *dump* ]] || continue
+	expect "$name dump: EPERM for an unprivileged user" "error EPERM" \
+		"$(nobody genl-client l2tpfast "$id" --dump)"
+	expect "$name dump: EPERM for root of a user namespace" "error EPERM" \
+		"$(unshare --user --map-root-user genl-client l2tpfast "$id" --dump)"
 done <<<"$spec_ops"
 diag "$n_admin admin ops"
+expect "root reads: tunnel-get dump answered" "ok 0" "$(genl-client l2tpfast 4 --dump)"
+
+expect "events group: EPERM for an unprivileged user" "error EPERM" \
+	"$(nobody genl-client l2tpfast --join events)"
+expect "events group: EPERM for root of a user namespace" "error EPERM" \
+	"$(unshare --user --map-root-user genl-client l2tpfast --join events)"
+expect "events group: root joins" "ok joined" "$(genl-client l2tpfast --join events)"
+out=$(nobody l2tpfast-ctl show 2>&1)
+expect "l2tpfast-ctl show as a user: fails" 1 "$?"
+check "... saying why and what to do" grep -q "permission denied.*needs CAP_NET_ADMIN.*root" <<<"$out"
+diag "$out"
+out=$(nobody l2tpfast-ctl show --json 2>&1)
+check "l2tpfast-ctl show --json as a user: no JSON, no figures" \
+	bash -c '! grep -q tunnels <<<"$1"' _ "$out"
+out=$(nobody l2tpfast-ctl monitor 2>&1)
+check "l2tpfast-ctl monitor as a user: refused, saying why" \
+	grep -q "permission denied.*CAP_NET_ADMIN" <<<"$out"
 
 # Strict validation: an attribute the op has no policy for is refused.
 expect "version-get with an attribute it does not take: EINVAL" "error EINVAL" \
@@ -114,6 +132,24 @@ check "ynl tunnel-detach 31" ynl_l2tpfast -n "$NS_A" --do tunnel-detach --json '
 expect "ynl tunnel-get dump after the detach: empty" "[]" \
 	"$(ynl_l2tpfast -n "$NS_A" --dump tunnel-get)"
 check "the kernel's tunnel 31 carries on" bash -c "ip -n $NS_A l2tp show tunnel tunnel_id 31 | grep -q 'Tunnel 31'"
+
+echo "# --- attach takes only l2tp_core's own sockets, and the tunnel's own version ---"
+mark=$(dmesg_mark)
+attach_raw() {	# ID VERSION LOCAL_PORT: attach by address, as genl-client says
+	ip netns exec "$NS_A" genl-client l2tpfast 2 "1:u32:$1" "3:u8:$2" \
+		"5:ip4:$IP_A" "6:u16:$3" "7:ip4:$IP_B" "8:u16:1731"
+}
+modprobe fou
+check "a fou socket on port 1735 in lf-a (another UDP encapsulation)" \
+	ip -n "$NS_A" fou add port 1735 ipproto 4
+expect "attach tunnel 31 to the fou socket: refused, its sk_user_data never read" \
+	"error ENOTCONN" "$(attach_raw 31 3 1735)"
+expect "attach tunnel 31 (L2TPv3) as L2TPv2: taken at first" "ok 0" "$(attach_raw 31 2 1731)"
+gone31() { [ "$(ip netns exec "$NS_A" genl-client l2tpfast 4 1:u32:31)" = "error ENOENT" ]; }
+check "... then let go of once l2tp_core says it is L2TPv3" wait_until 10 gone31
+check "... saying so in the kernel log" \
+	bash -c "dmesg | sed -n '/$mark/,\$p' | grep -q 'tunnel 31 is L2TPv3, attached as L2TPv2: detached'"
+expect "... and no warning" "" "$(dmesg_bugs_since "$mark")"
 ns_cleanup
 
 # Per netns: the family answers in a fresh network namespace too.

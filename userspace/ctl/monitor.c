@@ -131,6 +131,10 @@ int ctl_monitor(struct lf_genl *g, int argc, char **argv)
 	nl_socket_disable_seq_check(g->sk);
 	nl_socket_modify_cb(g->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &m);
 	ret = nl_socket_add_membership(g->sk, grp);
+	if (ret == -NLE_PERM) {
+		fprintf(stderr, "l2tpfast-ctl monitor: permission denied: events name subscribers, so the events group needs CAP_NET_ADMIN in this network namespace (run it as root)\n");
+		return 1;
+	}
 	if (ret < 0) {
 		fprintf(stderr, "l2tpfast-ctl monitor: cannot join the events group: %s\n",
 			nl_geterror(ret));

@@ -34,7 +34,12 @@ int parse_tunnel_id(const char *cmd, const char *s, uint32_t *id)
 
 void report_error(const char *cmd, uint32_t id, int err)
 {
-	if (err == -ENOENT || err == -ENODEV)
+	if (err == -EPERM)
+		fprintf(stderr, "l2tpfast-ctl %s: permission denied: l2tpfast's figures name subscribers (users, addresses, peers), so reading them needs CAP_NET_ADMIN in this network namespace, as ip l2tp does (run it as root)\n",
+			cmd);
+	else if (!id && (err == -ENOENT || err == -ENODEV))
+		fprintf(stderr, "l2tpfast-ctl %s: %s\n", cmd, lf_genl_strerror(err));
+	else if (err == -ENOENT || err == -ENODEV)
 		fprintf(stderr, "l2tpfast-ctl %s: tunnel %u not found%s\n", cmd,
 			id, strcmp(cmd, "attach") ? " (is it attached?)" :
 			" (ip l2tp show tunnel lists the tunnels)");

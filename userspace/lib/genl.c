@@ -22,7 +22,7 @@ struct lf_call {
 	void *arg;
 };
 
-int lf_genl_open(struct lf_genl *g, const char *name)
+static int genl_open(struct lf_genl *g, const char *name, int quiet)
 {
 	int ret;
 
@@ -41,13 +41,24 @@ int lf_genl_open(struct lf_genl *g, const char *name)
 	}
 	g->family = genl_ctrl_resolve(g->sk, name);
 	if (g->family < 0) {
-		fprintf(stderr,
-			"%s: generic netlink family not found: is the module loaded? (modprobe %s)\n",
-			name, name);
+		if (!quiet)
+			fprintf(stderr,
+				"%s: generic netlink family not found: is the module loaded? (modprobe %s)\n",
+				name, name);
 		nl_socket_free(g->sk);
 		return -ENOENT;
 	}
 	return 0;
+}
+
+int lf_genl_open(struct lf_genl *g, const char *name)
+{
+	return genl_open(g, name, 0);
+}
+
+int lf_genl_open_quiet(struct lf_genl *g, const char *name)
+{
+	return genl_open(g, name, 1);
 }
 
 void lf_genl_close(struct lf_genl *g)

@@ -25,6 +25,8 @@ typedef int (*lf_genl_reply_fn)(struct nlattr **tb, void *arg);
  * already printed to stderr (-ENOENT when the family is not registered).
  */
 int lf_genl_open(struct lf_genl *g, const char *name);
+/* The same, silent when the family is not there (-ENOENT). */
+int lf_genl_open_quiet(struct lf_genl *g, const char *name);
 void lf_genl_close(struct lf_genl *g);
 
 /* A request of @cmd with NLM_F_REQUEST (| NLM_F_DUMP when @dump). */

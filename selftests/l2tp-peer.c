@@ -14,16 +14,32 @@
  *                 an L2TPv2 tunnel on its own socket, attached to l2tpfast by
  *                 fd, with PPP sessions 1..COUNT (peer ids 10001..) made
  *                 through the l2tp family; holds them until killed
+ *   l2tp-peer tunnels LOCAL_IP:FIRST_PORT REMOTE_IP:PORT FIRST_TID COUNT
+ *                 COUNT L2TPv2 tunnels as an LNS makes them, one per client:
+ *                 each on a socket of its own (local ports FIRST_PORT..),
+ *                 tunnel ids FIRST_TID.., attached by fd before its one PPP
+ *                 session (id 1) is made; holds them until killed. SIGUSR1
+ *                 detaches them all, SIGUSR2 attaches them again (each
+ *                 prints a line when done)
+ *   l2tp-peer churn LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SECONDS
+ *                 for SECONDS (0: until SIGTERM): open a socket, make a tunnel
+ *                 and a session on it, attach it by fd (when l2tpfast is
+ *                 loaded), close the socket again (sometimes after a
+ *                 detach); prints the cycles
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_pppol2tp.h>
@@ -265,6 +281,216 @@ static int cmd_sessions(int argc, char **argv)
 		pause();
 }
 
+/* A UDP socket bound to local and connected to remote; -1 on failure. */
+static int udp_socket(const union sa *local, const union sa *remote)
+{
+	int fd = socket(local->sa.sa_family, SOCK_DGRAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, &local->sa, sa_len(local)) ||
+	    connect(fd, &remote->sa, sa_len(remote))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void set_port(union sa *a, unsigned int port)
+{
+	if (a->sa.sa_family == AF_INET6)
+		a->in6.sin6_port = htons((uint16_t)port);
+	else
+		a->in.sin_port = htons((uint16_t)port);
+}
+
+static unsigned int get_port(const union sa *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->in6.sin6_port :
+		     a->in.sin_port);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static volatile sig_atomic_t toggle;
+static int *tunnel_fds;
+
+static void on_toggle(int sig)
+{
+	toggle = sig;
+}
+
+/*
+ * Detach (attach: false) or attach again every tunnel of cmd_tunnels, by
+ * the sockets it keeps.
+ */
+static void tunnels_toggle(unsigned long first_tid, unsigned long count,
+			   bool attach)
+{
+	struct lf_tunnel_attach a = { .version = 2 };
+	unsigned long i, done = 0;
+	struct lf_genl fast;
+
+	if (lf_genl_open(&fast, L2TPFAST_FAMILY_NAME) < 0)
+		return;
+	for (i = 0; i < count; i++) {
+		a.id = a.peer_id = (uint32_t)(first_tid + i);
+		a.fd = tunnel_fds[i];
+		if (!(attach ? lf_tunnel_attach(&fast, &a) :
+			       lf_tunnel_detach(&fast, a.id)))
+			done++;
+	}
+	lf_genl_close(&fast);
+	printf("%s %lu tunnels\n", attach ? "attached" : "detached", done);
+	fflush(stdout);
+}
+
+static int cmd_tunnels(int argc, char **argv)
+{
+	struct lf_l2tp_session_cfg s = { .pw_type = L2TP_PWTYPE_PPP,
+					 .session_id = 1,
+					 .peer_session_id = 10001 };
+	struct lf_tunnel_attach a = { .version = 2 };
+	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
+	struct lf_genl l2tp, fast;
+	union sa local, remote;
+	unsigned long count, i, first_tid;
+	struct rlimit nofile;
+	unsigned int port;
+	double t0, t1;
+	int ret = 0;
+
+	if (argc != 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote)) {
+		fprintf(stderr, "l2tp-peer tunnels: bad arguments\n");
+		return 2;
+	}
+	first_tid = strtoul(argv[3], NULL, 0);
+	count = strtoul(argv[4], NULL, 0);
+	port = get_port(&local);
+	if (!first_tid || count < 1 || first_tid + count > 65536 ||
+	    port + count > 65536) {
+		fprintf(stderr, "l2tp-peer tunnels: tunnel ids and ports are 16 bits\n");
+		return 2;
+	}
+	tunnel_fds = calloc(count, sizeof(*tunnel_fds));
+	if (!tunnel_fds)
+		return 1;
+	nofile.rlim_cur = nofile.rlim_max = count + 64;
+	if (setrlimit(RLIMIT_NOFILE, &nofile)) {
+		perror("l2tp-peer tunnels: RLIMIT_NOFILE");
+		return 1;
+	}
+	if (lf_genl_open(&l2tp, "l2tp") < 0)
+		return 1;
+	if (lf_genl_open(&fast, L2TPFAST_FAMILY_NAME) < 0)
+		return 1;
+	t0 = now_ms();
+	for (i = 0; !ret && i < count; i++) {
+		set_port(&local, port + (unsigned int)i);
+		t.fd = a.fd = udp_socket(&local, &remote);
+		if (t.fd < 0) {
+			perror("l2tp-peer tunnels: udp socket");
+			return 1;
+		}
+		tunnel_fds[i] = t.fd;
+		t.tunnel_id = a.id = (uint32_t)(first_tid + i);
+		t.peer_tunnel_id = a.peer_id = (uint32_t)(first_tid + i);
+		s.tunnel_id = t.tunnel_id;
+		ret = lf_l2tp_tunnel_create(&l2tp, &t);
+		if (!ret)
+			ret = lf_tunnel_attach(&fast, &a);
+		if (!ret)
+			ret = lf_l2tp_session_create(&l2tp, &s);
+	}
+	t1 = now_ms();
+	lf_genl_close(&l2tp);
+	lf_genl_close(&fast);
+	if (ret) {
+		fprintf(stderr, "l2tp-peer tunnels: tunnel %lu: %s\n",
+			first_tid + i - 1, lf_genl_strerror(ret));
+		return 1;
+	}
+	printf("%lu tunnels in %.0f ms\n", count, t1 - t0);
+	fflush(stdout);
+	signal(SIGUSR1, on_toggle);
+	signal(SIGUSR2, on_toggle);
+	for (;;) {
+		pause();
+		if (toggle)
+			tunnels_toggle(first_tid, count, toggle == SIGUSR2);
+		toggle = 0;
+	}
+}
+
+static volatile sig_atomic_t churn_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	churn_stop = 1;
+}
+
+static int cmd_churn(int argc, char **argv)
+{
+	struct lf_l2tp_session_cfg s = { .pw_type = L2TP_PWTYPE_PPP,
+					 .session_id = 1,
+					 .peer_session_id = 1 };
+	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
+	union sa local, remote;
+	unsigned long cycles = 0, attached = 0;
+	struct lf_genl l2tp, fast;
+	double end;
+
+	if (argc != 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote) ||
+	    parse_pair(argv[3], &t.tunnel_id, &t.peer_tunnel_id)) {
+		fprintf(stderr, "l2tp-peer churn: bad arguments\n");
+		return 2;
+	}
+	end = atof(argv[4]) > 0 ? now_ms() + 1000.0 * atof(argv[4]) : 0;
+	s.tunnel_id = t.tunnel_id;
+	signal(SIGTERM, on_term);
+	if (lf_genl_open(&l2tp, "l2tp") < 0)
+		return 1;
+	while (!churn_stop && (!end || now_ms() < end)) {
+		struct lf_tunnel_attach a = { .id = t.tunnel_id, .version = 2,
+					      .peer_id = t.peer_tunnel_id };
+		struct timespec pause = { 0, (long)(rand() % 20) * 1000000L };
+
+		t.fd = a.fd = udp_socket(&local, &remote);
+		if (t.fd < 0) {
+			perror("l2tp-peer churn: udp socket");
+			return 1;
+		}
+		if (!lf_l2tp_tunnel_create(&l2tp, &t)) {
+			lf_l2tp_session_create(&l2tp, &s);
+			/* The module comes and goes: attach when it is there. */
+			if (lf_genl_open_quiet(&fast, L2TPFAST_FAMILY_NAME) == 0) {
+				if (!lf_tunnel_attach(&fast, &a))
+					attached++;
+				nanosleep(&pause, NULL);
+				if (cycles % 3 == 0)
+					lf_tunnel_detach(&fast, a.id);
+				lf_genl_close(&fast);
+			}
+		}
+		nanosleep(&pause, NULL);
+		close(t.fd);
+		cycles++;
+	}
+	lf_genl_close(&l2tp);
+	printf("%lu cycles, %lu attached\n", cycles, attached);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "ppp"))
@@ -273,9 +499,15 @@ int main(int argc, char **argv)
 		return cmd_stats(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "sessions"))
 		return cmd_sessions(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "tunnels"))
+		return cmd_tunnels(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "churn"))
+		return cmd_churn(argc - 1, argv + 1);
 	fprintf(stderr,
 		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] [--attach] -- PPPD_OPTION...\n"
 		"       l2tp-peer stats TID [SID]\n"
-		"       l2tp-peer sessions LOCAL:PORT REMOTE:PORT TID:PTID COUNT\n");
+		"       l2tp-peer sessions LOCAL:PORT REMOTE:PORT TID:PTID COUNT\n"
+		"       l2tp-peer tunnels LOCAL:FIRST_PORT REMOTE:PORT FIRST_TID COUNT\n"
+		"       l2tp-peer churn LOCAL:PORT REMOTE:PORT TID:PTID SECONDS\n");
 	return 2;
 }

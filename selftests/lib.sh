@@ -72,6 +72,18 @@ diag() {
 	return 0
 }
 
+# wait_until SECONDS CMD...: poll until CMD succeeds (CMD runs anew each
+# time; arguments are expanded once, by the caller: pass a function).
+wait_until() {
+	local secs=$1 i
+	shift
+	for i in $(seq $((secs * 5))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # say CMD...: print a command as it runs (the test reads as a story).
 say() {
 	echo "# \$ $*"

@@ -5,7 +5,11 @@
 # with l2tp_core's, a deleted tunnel, a closed socket (a tunnel attached by
 # the fd of the socket its maker holds, as an LNS does), a deleted netns and
 # an unloaded module all free what l2tpfast held. Each change is announced
-# on the events group, which `l2tpfast-ctl monitor` prints.
+# on the events group, which `l2tpfast-ctl monitor` prints. A session is
+# l2tp_core's object, not its id: one deleted and made again with the same id
+# starts from zero. A new session is counted from its first packet. The
+# module unloads while sockets of attached tunnels are being closed and
+# opened under traffic.
 #
 #   lf-a veth0 192.0.2.1 ------------------------ lf-b veth0 192.0.2.2
 #   L2TPv3 tunnel 10 / session 1 lfe1 (ip l2tp)   tunnel 20 / session 2 lfe2
@@ -65,6 +69,61 @@ check "session 5 deleted" ip -n "$NS_A" l2tp del session tunnel_id 10 session_id
 wait_for "event: session 5 gone" 10 has_event "session-del tunnel 10 session 5 "
 expect "show lists session 1 only" "1" "$(session_ids 10)"
 check "$N pings over L2TPv3" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
+
+echo "# --- a session is its l2tp_core object: the same id made again starts afresh ---"
+# user_of TID SID: the session's user, "-" if none, "none" if not tracked.
+user_of() {
+	json_get "$(show_json)" "(lambda l: (l[0].get('user') or '-') if l else 'none')([s for t in d['tunnels'] if t['tunnel_id'] == $1 for s in t['sessions'] if s['session_id'] == $2])"
+}
+figures_of() {
+	json_get "$(show_json)" "(lambda l: '%d %d' % (l[0]['counters']['rx_packets'], l[0]['counters']['tx_packets']) if l else 'none')([s for t in d['tunnels'] if t['tunnel_id'] == $1 for s in t['sessions'] if s['session_id'] == $2])"
+}
+retracked() { test "$(user_of 10 1)" != none; }
+check "reset tunnel 10, annotate session 1: user alice" \
+	bash -c "ip netns exec $NS_A l2tpfast-ctl reset 10 && ip netns exec $NS_A l2tpfast-ctl set 10 1 user alice"
+check "31 pings" b ping -q -c 31 -i 0.02 -W 2 10.99.0.1
+expect "session 1: alice's, 31 packets each way" "alice 31 31" "$(user_of 10 1) $(figures_of 10 1)"
+# 6.12 deletes a session from a work item: its id is taken until then.
+remake_session_1() {
+	local _
+	ip -n "$NS_A" l2tp del session tunnel_id 10 session_id 1 || return 1
+	for _ in $(seq 100); do
+		ip -n "$NS_A" l2tp add session name lfe1 tunnel_id 10 session_id 1 \
+			peer_session_id 2 2>/dev/null && return 0
+		sleep 0.01
+	done
+	return 1
+}
+t0=$(date +%s%N)
+check "session 1 deleted and made again with the same id (and interface name)" \
+	remake_session_1
+diag "deleted and re-made in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+ip -n "$NS_A" addr add 10.99.0.1/30 dev lfe1
+quiet_link "$NS_A" lfe1 "$NS_B" lfe2 10.99.0.1 10.99.0.2
+ip -n "$NS_A" link set lfe1 up
+wait_for "the new session 1 is tracked" 10 retracked
+expect "new session 1: no user, figures from zero" "- 0 0" "$(user_of 10 1) $(figures_of 10 1)"
+wait_for "event: the old session 1 went with alice's 31 packets" 10 \
+	has_event "session-del tunnel 10 session 1 peer_session 2 ifname lfe1 rx_packets 31 tx_packets 31"
+check "$N pings" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
+expect "new session 1: exactly $N each way" "$N $N" "$(figures_of 10 1)"
+
+echo "# --- a new session counts from its first packet ---"
+new_pair() {	# a pseudowire's second session, then N pings at once
+	ip -n "$NS_A" l2tp add session name lfe7 tunnel_id 10 session_id 7 peer_session_id 8 &&
+	ip -n "$NS_B" l2tp add session name lfe8 tunnel_id 20 session_id 8 peer_session_id 7 &&
+	ip -n "$NS_A" addr add 10.96.0.1/30 dev lfe7 &&
+	ip -n "$NS_B" addr add 10.96.0.2/30 dev lfe8 &&
+	quiet_link "$NS_A" lfe7 "$NS_B" lfe8 10.96.0.1 10.96.0.2 &&
+	ip -n "$NS_A" link set lfe7 up && ip -n "$NS_B" link set lfe8 up &&
+	ip netns exec "$NS_B" ping -q -c "$N" -i 0.02 -W 2 10.96.0.1
+}
+check "session 7 made on both ends, pinged at once" new_pair
+expect "session 7: all $N pings, each way" "$N $N" "$(figures_of 10 7)"
+ip -n "$NS_A" l2tp del session tunnel_id 10 session_id 7
+ip -n "$NS_B" l2tp del session tunnel_id 20 session_id 8
+wait_for "event: session 7 gone" 10 has_event "session-del tunnel 10 session 7 "
+
 check "tunnel 10 deleted with ip l2tp" ip -n "$NS_A" l2tp del tunnel tunnel_id 10
 ip -n "$NS_B" l2tp del tunnel tunnel_id 20
 wait_for "event: session 1 gone with its figures" 10 \
@@ -91,10 +150,21 @@ pkill -f "pppol2tp_tunnel_id 40"
 kill "$monitor" 2>/dev/null
 wait "$monitor" 2>/dev/null
 
-echo "# --- rmmod l2tpfast while traffic flows, $CYCLES times ---"
+echo "# --- rmmod l2tpfast while traffic flows and attached sockets close and open, $CYCLES times ---"
 check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
 ip netns exec "$NS_B" ping -q -i 0.01 -w $((CYCLES * 2)) 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
 ping=$!
+# Tunnels on sockets of their own, attached by fd, closed and opened again
+# and again (a close races the unload), each with forged traffic at it.
+churners=() blasters=()
+for p in 1 2 3; do
+	ip netns exec "$NS_A" l2tp-peer churn "$IP_A:$((1760 + p))" "$IP_B:$((1760 + p))" \
+		"$((60 + p)):$((70 + p))" 0 >"/tmp/lf-churn-$p.out" 2>&1 &
+	churners+=($!)
+	ip netns exec "$NS_B" bash -c "while :; do
+		l2tp-blast $IP_B:$((1760 + p)) $IP_A:$((1760 + p)) $((60 + p)) 1 500 >/dev/null; sleep 0.01; done" &
+	blasters+=($!)
+done
 fails=0
 start=$(date +%s)
 for i in $(seq "$CYCLES"); do
@@ -106,6 +176,13 @@ for i in $(seq "$CYCLES"); do
 done
 diag "$CYCLES cycles in $(( $(date +%s) - start )) s"
 expect "$CYCLES cycles of attach, attach, rmmod, modprobe: no failure" 0 "$fails"
+kill "${blasters[@]}" 2>/dev/null
+kill -TERM "${churners[@]}" 2>/dev/null
+wait "${churners[@]}" "${blasters[@]}" 2>/dev/null
+churned=$(cat /tmp/lf-churn-[123].out)
+diag "churn: $churned"
+check "sockets of attached tunnels were closed meanwhile" \
+	test "$(awk '{n += $3} END {print n + 0}' <<<"$churned")" -gt 0
 kill -INT "$ping" 2>/dev/null
 wait "$ping" 2>/dev/null
 diag "$(tail -2 /tmp/lf-ping.out)"

@@ -152,17 +152,6 @@ n_ppp() {
 	ip -n "$1" -4 -o addr show 2>/dev/null | grep -c ' ppp[0-9]* '
 }
 
-# wait_until SECONDS CMD...: poll until CMD succeeds.
-wait_until() {
-	local secs=$1 i
-	shift
-	for i in $(seq $((secs * 5))); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # wait_for SECONDS WANT CMD...: poll until CMD prints WANT (CMD runs anew
 # each time; wait_until's arguments are expanded once, by the caller).
 wait_for() {

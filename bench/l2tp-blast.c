@@ -11,6 +11,15 @@
  *
  *   l2tp-blast SRC_IP:PORT DST_IP:PORT TID SID COUNT
  *   -> "ns_per_packet 1234.5"
+ *
+ * SID may be a range FIRST-LAST: the packets then go to each session of it
+ * in turn, COUNT in all (the selftests spread traffic over many sessions).
+ *
+ *   l2tp-blast --udp DST_IP:PORT COUNT
+ *
+ * sends COUNT plain UDP datagrams with a DNS-sized payload from a socket of
+ * its own instead: traffic that leaves through an L2TPv3 pseudowire, or
+ * any other UDP of the namespace (what the transmit hook costs it).
  */
 #include <arpa/inet.h>
 #include <netinet/ip.h>
@@ -73,31 +82,39 @@ static void build(struct pkt *p, const struct sockaddr_in *src,
 	p->ppp[3] = 0x21;
 }
 
-int main(int argc, char **argv)
+static void report(const struct timespec *t0, unsigned long count)
 {
-	struct sockaddr_in src, dst;
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov;
-	struct timespec t0, t1;
-	unsigned long count, sent = 0;
-	struct pkt p;
+	struct timespec t1;
 	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (double)(t1.tv_sec - t0->tv_sec) * 1e9 +
+	     (double)(t1.tv_nsec - t0->tv_nsec);
+	printf("ns_per_packet %.1f\n", ns / (double)count);
+}
+
+static int udp_blast(int argc, char **argv)
+{
+	static uint8_t payload[PAYLOAD];
+	struct mmsghdr msgs[BATCH];
+	struct sockaddr_in dst;
+	unsigned long count, sent = 0;
+	struct timespec t0;
+	struct iovec iov;
 	int fd, i;
 
-	if (argc != 6 || parse(argv[1], &src) || parse(argv[2], &dst)) {
-		fprintf(stderr, "usage: %s SRC_IP:PORT DST_IP:PORT TID SID COUNT\n",
-			argv[0]);
+	if (argc != 4 || parse(argv[2], &dst)) {
+		fprintf(stderr, "usage: %s --udp DST_IP:PORT COUNT\n", argv[0]);
 		return 2;
 	}
-	count = strtoul(argv[5], NULL, 0);
-	build(&p, &src, &dst, (uint16_t)atoi(argv[3]), (uint16_t)atoi(argv[4]));
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	count = strtoul(argv[3], NULL, 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0) {
-		perror("l2tp-blast: raw socket");
+		perror("l2tp-blast: udp socket");
 		return 1;
 	}
-	iov.iov_base = &p;
-	iov.iov_len = sizeof(p);
+	iov.iov_base = payload;
+	iov.iov_len = sizeof(payload);
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
 		msgs[i].msg_hdr.msg_iov = &iov;
@@ -116,9 +133,71 @@ int main(int argc, char **argv)
 		}
 		sent += (unsigned long)r;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	report(&t0, count);
 	close(fd);
-	ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-	printf("ns_per_packet %.1f\n", ns / (double)count);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in src, dst;
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct timespec t0;
+	unsigned long count, sent = 0, first, last, span;
+	static struct pkt p[BATCH];
+	char *dash;
+	int fd, i;
+
+	if (argc > 1 && !strcmp(argv[1], "--udp"))
+		return udp_blast(argc, argv);
+	if (argc != 6 || parse(argv[1], &src) || parse(argv[2], &dst)) {
+		fprintf(stderr, "usage: %s SRC_IP:PORT DST_IP:PORT TID SID COUNT\n",
+			argv[0]);
+		return 2;
+	}
+	count = strtoul(argv[5], NULL, 0);
+	first = strtoul(argv[4], &dash, 0);
+	last = *dash == '-' ? strtoul(dash + 1, NULL, 0) : first;
+	if (!first || last < first || last > 65535) {
+		fprintf(stderr, "l2tp-blast: SID is 1..65535 or FIRST-LAST\n");
+		return 2;
+	}
+	span = last - first + 1;
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		perror("l2tp-blast: raw socket");
+		return 1;
+	}
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < BATCH; i++) {
+		build(&p[i], &src, &dst, (uint16_t)atoi(argv[3]),
+		      (uint16_t)(first + (unsigned long)i % span));
+		iov[i].iov_base = &p[i];
+		iov[i].iov_len = sizeof(p[i]);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &dst;
+		msgs[i].msg_hdr.msg_namelen = sizeof(dst);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (sent < count) {
+		unsigned int n = count - sent < BATCH ? (unsigned int)(count - sent) : BATCH;
+		int r = sendmmsg(fd, msgs, n, 0);
+
+		if (r <= 0) {
+			perror("l2tp-blast: sendmmsg");
+			return 1;
+		}
+		sent += (unsigned long)r;
+		for (i = 0; span > BATCH && i < r; i++) {
+			uint16_t sid = (uint16_t)(first + (sent + (unsigned long)i) % span);
+
+			p[i].l2tp[4] = (uint8_t)(sid >> 8);
+			p[i].l2tp[5] = (uint8_t)sid;
+		}
+	}
+	report(&t0, count);
+	close(fd);
 	return 0;
 }

@@ -159,8 +159,8 @@ int main(int argc, char **argv)
 	count = strtoul(argv[5], NULL, 0);
 	first = strtoul(argv[4], &dash, 0);
 	last = *dash == '-' ? strtoul(dash + 1, NULL, 0) : first;
-	if (!first || last < first || last > 65535) {
-		fprintf(stderr, "l2tp-blast: SID is 1..65535 or FIRST-LAST\n");
+	if (last < first || last > 65535) {
+		fprintf(stderr, "l2tp-blast: SID is 0..65535 or FIRST-LAST\n");
 		return 2;
 	}
 	span = last - first + 1;

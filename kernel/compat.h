@@ -136,18 +136,32 @@ l2tpfast_core_session_get(struct net *net, struct sock *sk, int version,
 	return tunnel ? l2tp_tunnel_get_session(tunnel, session_id) : NULL;
 }
 
+/*
+ * A PPPoL2TP tunnel-management socket's session 0 carries no data and is
+ * not counted (6.12's l2tp_session_get_next() skips it itself).
+ */
 static inline bool l2tpfast_core_tunnel_has_sessions(struct net *net,
 						     struct sock *sk,
 						     int version, u32 tunnel_id)
 {
 	struct l2tp_tunnel *tunnel = l2tp_sk_to_tunnel(sk);
-	struct l2tp_session *session;
+	struct l2tp_session *zero, *session;
+	bool any = false;
+	int nth;
 
-	session = tunnel ? l2tp_session_get_nth(tunnel, 0) : NULL;
-	if (!session)
+	if (!tunnel)
 		return false;
-	l2tp_session_dec_refcount(session);
-	return true;
+	zero = l2tp_tunnel_get_session(tunnel, 0);
+	for (nth = 0; nth < 2 && !any; nth++) {
+		session = l2tp_session_get_nth(tunnel, nth);
+		if (!session)
+			break;
+		any = session != zero;
+		l2tp_session_dec_refcount(session);
+	}
+	if (zero)
+		l2tp_session_dec_refcount(zero);
+	return any;
 }
 #endif
 

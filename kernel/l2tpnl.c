@@ -16,9 +16,10 @@
  * entry is woken by it. Unlike a data_ready of our own, a wake-up function
  * runs under the wait queue's lock, so once it is removed no other CPU can
  * still be in it: nothing of l2tpfast runs after the socket is closed.
- * Anybody can unicast to the socket's port id, so only messages from the
- * kernel (port id 0) of the l2tp family are believed, and even they are
- * only hints: the caller checks what l2tp_core has before acting.
+ * An admin of the netns could unicast to the socket's port id, so only
+ * messages from the kernel (port id 0) of the l2tp family are read, and
+ * even they are only hints: l2tp_netlink multicasts every netns's events
+ * to all, and the caller checks what l2tp_core has here before acting.
  */
 
 #include <linux/l2tp.h>
@@ -32,10 +33,14 @@
 
 #include "l2tpnl.h"
 
-#define L2TPNL_BUF_SIZE		(64 * 1024)
+/* Replies: one dump chunk at a time (netlink sizes them to the reader). */
+#define L2TPNL_BUF_SIZE		(16 * 1024)
 #define L2TPNL_EVENT_SIZE	(4 * 1024)
-/* Room for a burst of notifications (a few hundred bytes each) to wait. */
-#define L2TPNL_EVENTS_RCVBUF	(4 * 1024 * 1024)
+/*
+ * Room for a burst of notifications (a few KiB of truesize each) to wait;
+ * more is lost (ENOBUFS) and the sync looks at everything instead.
+ */
+#define L2TPNL_EVENTS_RCVBUF	(1024 * 1024)
 
 /* Replies are of the l2tp family or of nlctrl: room for either. */
 #define L2TPNL_MAXTYPE		(L2TP_ATTR_MAX + CTRL_ATTR_MAX)
@@ -190,7 +195,8 @@ int l2tpnl_open(struct l2tpnl *nl, struct net *net,
 
 	memset(nl, 0, sizeof(*nl));
 	nl->wait = wait;
-	nl->buf = kvmalloc(L2TPNL_BUF_SIZE + L2TPNL_EVENT_SIZE, GFP_KERNEL);
+	nl->buf = kvmalloc(L2TPNL_BUF_SIZE + L2TPNL_EVENT_SIZE,
+			   GFP_KERNEL_ACCOUNT);
 	if (!nl->buf)
 		return -ENOMEM;
 	err = sock_create_kern(net, PF_NETLINK, SOCK_RAW, NETLINK_GENERIC,

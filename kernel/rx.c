@@ -34,6 +34,17 @@ static bool l2tpfast_rx_own_session(const struct l2tpfast_tunnel *t,
 	       !L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP;
 }
 
+/*
+ * Ask the sync to learn a session l2tp_core has and l2tpfast does not
+ * track? Not session 0 (a tunnel-management socket's), not one it could
+ * not learn a moment ago (a packet flood must not keep it busy).
+ */
+static bool l2tpfast_rx_may_ask(const struct l2tpfast_tunnel *t, u32 sid)
+{
+	return sid && (sid != READ_ONCE(t->nolearn_sid) ||
+		       time_after_eq(jiffies, READ_ONCE(t->nolearn_until)));
+}
+
 static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,
 					     struct sock *sk,
 					     const struct l2tpfast_hdr *h,
@@ -59,7 +70,7 @@ static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,
 					    L2TPFAST_DROP_NO_SESSION);
 			return;
 		}
-		if (own)
+		if (own && l2tpfast_rx_may_ask(t, h->session_id))
 			l2tpfast_sync_ask(t->ln, L2TPFAST_ASK_LEARN, t->id,
 					  h->session_id);
 	}

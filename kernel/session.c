@@ -53,16 +53,25 @@ static void l2tpfast_session_index_ifindex(struct l2tpfast_net *ln,
 					   struct l2tpfast_session *s,
 					   int ifindex)
 {
+	struct l2tpfast_session *old;
+
 	if (s->ifindex)
 		xa_cmpxchg(&ln->by_ifindex, s->ifindex, s, NULL, GFP_KERNEL);
 	else
 		list_del_init(&s->unnamed_node);
 	s->ifindex = 0;
-	if (ifindex > 0 && !xa_err(xa_store(&ln->by_ifindex, ifindex, s,
-					    GFP_KERNEL)))
+	old = ifindex > 0 ? xa_store(&ln->by_ifindex, ifindex, s, GFP_KERNEL) :
+			    NULL;
+	if (ifindex > 0 && !xa_err(old)) {
 		s->ifindex = ifindex;
-	else
+		/* Another session said it had this interface: not any more. */
+		if (old && old != s) {
+			old->ifindex = 0;
+			list_add(&old->unnamed_node, &ln->unnamed);
+		}
+	} else {
 		list_add(&s->unnamed_node, &ln->unnamed);
+	}
 }
 
 void l2tpfast_session_set_ifname(struct l2tpfast_tunnel *t,
@@ -147,6 +156,9 @@ l2tpfast_session_learn(struct l2tpfast_tunnel *t,
 	struct l2tpfast_session *s = l2tpfast_session_find(t, cs->id);
 	struct l2tp_session *core;
 
+	/* Session 0 is a PPPoL2TP tunnel-management socket's: no data. */
+	if (!cs->id || cs->tunnel_id != t->id)
+		return NULL;
 	core = l2tpfast_core_session_get(t->ln->net, t->sk, t->version, t->id,
 					 cs->id);
 	if (s && s->core != core) {

@@ -5,7 +5,8 @@
  * l2tp_core has no notifier for its tunnels and sessions. What tells of a
  * change:
  *  - l2tp_netlink's multicast group, for every tunnel and session made,
- *    changed or deleted through the l2tp genl family (ip l2tp, an LNS);
+ *    changed or deleted through the l2tp genl family (ip l2tp, an LNS), in
+ *    this netns or any other (it multicasts to all);
  *  - the fast path, for a data packet of a session l2tp_core has and
  *    l2tpfast does not track (made by a PPPoL2TP connect(), or missed);
  *  - the netns's devices: a session's interface going away (an l2tp_eth
@@ -13,20 +14,29 @@
  *    word on the multicast group);
  *  - attaching a tunnel, and reading: a get or dump checks what it shows.
  * Each names a tunnel or a session, and the work here looks at exactly
- * those, O(1) each through l2tp_core's own lookups. l2tp_core notifies
- * before it deletes, and deletes from a work item of its own, so what is
- * still there is looked at again a few times, backing off. With nothing
- * changing, nothing runs: no timer, no dump.
+ * those, O(1) each through l2tp_core's own lookups in this netns. l2tp_core
+ * notifies before it deletes, and deletes from a work item of its own, so
+ * what is still there is looked at again a few times, backing off. With
+ * nothing changing, nothing runs: no timer, no dump.
  *
  * Everything is a hint; what l2tp_core has decides. Forgetting a session
  * takes l2tp_core no longer having that very object (session.c), never the
- * absence of a message or of a line in a dump.
+ * absence of a message or of a line in a dump. Session id 0 (a PPPoL2TP
+ * tunnel-management socket's) carries no data: it is never tracked.
+ *
+ * Bounds: at most L2TPFAST_EVENTS_PER_RUN events per run; a request ring of
+ * L2TPFAST_SYNC_REQS under a spinlock, filled from any context, that only
+ * asks once per burst and never for a session it could not learn lately;
+ * when events were lost, one look at everything and one dump, at most every
+ * L2TPFAST_RESYNC_GAP.
  */
 
 #include <linux/if_arp.h>
 #include <linux/l2tp.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
+#include <linux/sched/mm.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -37,21 +47,30 @@
 #include "tunnel.h"
 
 /* After a hint that something is going: look again after these. */
-static const unsigned int l2tpfast_recheck_ms[] = { 10, 50, 250, 1000, 5000 };
+static const unsigned int l2tpfast_recheck_ms[] = { 4, 20, 100, 500, 2000, 5000 };
 /* l2tp_netlink not there (yet): try again after this. */
 #define L2TPFAST_SYNC_RETRY	(5 * HZ)
 /* While the work runs anyway, look for closed sockets at most this often. */
 #define L2TPFAST_SWEEP_GAP	(2 * HZ)
+/* Events were lost: look at everything, but not more often than this. */
+#define L2TPFAST_RESYNC_GAP	(10 * HZ)
+#define L2TPFAST_EVENTS_PER_RUN	256
 
-static void l2tpfast_sync_queue(struct l2tpfast_net *ln, unsigned long delay)
+/* Run the work after delay, or sooner if it is due sooner. Any context. */
+static void l2tpfast_sync_schedule(struct l2tpfast_net *ln,
+				   unsigned long delay)
 {
-	queue_delayed_work(l2tpfast_wq, &ln->sync.work, delay);
+	struct delayed_work *dw = &ln->sync.work;
+
+	if (!delayed_work_pending(dw) ||
+	    time_before(jiffies + delay, READ_ONCE(dw->timer.expires)))
+		mod_delayed_work(l2tpfast_wq, dw, delay);
 }
 
 /* Any context: run the work now. */
 void l2tpfast_sync_kick(struct l2tpfast_net *ln)
 {
-	mod_delayed_work(l2tpfast_wq, &ln->sync.work, 0);
+	l2tpfast_sync_schedule(ln, 0);
 }
 
 /* Any context (the fast path, notifiers): ask the work to look at ids. */
@@ -61,13 +80,13 @@ void l2tpfast_sync_ask(struct l2tpfast_net *ln, enum l2tpfast_sync_ask ask,
 	struct l2tpfast_sync *sy = &ln->sync;
 	struct l2tpfast_sync_req *last;
 	unsigned long flags;
-	bool fresh = true;
+	bool asked = true;
 
 	spin_lock_irqsave(&sy->req_lock, flags);
 	last = sy->req_n ? &sy->req[sy->req_n - 1] : NULL;
 	if (last && last->ask == ask && last->tunnel_id == tunnel_id &&
 	    last->session_id == session_id)
-		fresh = false;		/* a burst of packets asks once */
+		asked = false;		/* a burst of packets asks once */
 	else if (sy->req_n < L2TPFAST_SYNC_REQS)
 		sy->req[sy->req_n++] = (struct l2tpfast_sync_req) {
 			.ask = ask, .tunnel_id = tunnel_id,
@@ -75,7 +94,7 @@ void l2tpfast_sync_ask(struct l2tpfast_net *ln, enum l2tpfast_sync_ask ask,
 	else
 		sy->req_lost = true;
 	spin_unlock_irqrestore(&sy->req_lock, flags);
-	if (fresh)
+	if (asked)
 		l2tpfast_sync_kick(ln);
 }
 
@@ -89,7 +108,7 @@ static void l2tpfast_recheck_arm(struct l2tpfast_net *ln,
 	r->at = jiffies + delay;
 	if (list_empty(&r->node))
 		list_add_tail(&r->node, list);
-	l2tpfast_sync_queue(ln, delay);
+	l2tpfast_sync_schedule(ln, delay);
 }
 
 /* Under ln->lock: is it still there? Look again soon. */
@@ -128,63 +147,107 @@ static void l2tpfast_recheck_next(struct l2tpfast_recheck *r,
 	r->at = now + msecs_to_jiffies(l2tpfast_recheck_ms[r->step]);
 }
 
-/* Under ln->lock: look at a tunnel (session_id 0) or one of its sessions. */
-static void l2tpfast_sync_check(struct l2tpfast_net *ln, u32 tunnel_id,
-				u32 session_id)
+/*
+ * Under ln->lock: the tunnel may be going. Its sessions first: what l2tp_core
+ * no longer has is let go of now, with the references l2tpfast holds on it
+ * (on 6.12 they keep l2tp_core's tunnel, see tunnel.c). Then the tunnel.
+ */
+static void l2tpfast_sync_check_tunnel(struct l2tpfast_net *ln, u32 tunnel_id)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, tunnel_id);
+	struct l2tpfast_session *s;
+	unsigned long sid;
+
+	if (!t)
+		return;
+	xa_for_each(&t->sessions, sid, s) {
+		if (!l2tpfast_session_alive(t, s))
+			l2tpfast_session_forget(t, s);
+	}
+	if (l2tpfast_tunnel_check(t))
+		l2tpfast_sync_recheck_tunnel(t);
+}
+
+/* Under ln->lock: the session may be going. Never detaches its tunnel. */
+static void l2tpfast_sync_check_session(struct l2tpfast_net *ln,
+					u32 tunnel_id, u32 session_id)
 {
 	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, tunnel_id);
 	struct l2tpfast_session *s;
 
-	if (!t)
-		return;
-	if (!session_id) {
-		if (l2tpfast_tunnel_check(t))
-			l2tpfast_sync_recheck_tunnel(t);
-		return;
-	}
-	s = l2tpfast_session_find(t, session_id);
+	s = t ? l2tpfast_session_find(t, session_id) : NULL;
 	if (s && l2tpfast_session_check(t, s))
 		l2tpfast_sync_recheck_session(ln, s);
 }
 
-/* Under ln->lock: an interface nobody named went away; whose was it? */
+/*
+ * Under ln->lock: an interface nobody named went away; whose was it? Each
+ * check may forget only the session it looks at.
+ */
 static void l2tpfast_sync_check_unnamed(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_session *s, *tmp;
 
 	list_for_each_entry_safe(s, tmp, &ln->unnamed, unnamed_node)
-		l2tpfast_sync_check(ln, s->tunnel_id, s->id);
+		l2tpfast_sync_check_session(ln, s->tunnel_id, s->id);
 }
 
 /*
- * A session l2tp_core may have and l2tpfast does not track (or tracks
- * without its peer id): ask l2tp_core what it is, then track it.
+ * Under ln->lock: what is there to learn of session_id on tunnel_id? False
+ * if nothing: the tunnel is not attached, l2tp_core has no such session in
+ * this netns (an event from another netns), or it is tracked already.
+ */
+static bool l2tpfast_sync_wants(struct l2tpfast_net *ln, u32 tunnel_id,
+				u32 session_id)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, tunnel_id);
+	struct l2tpfast_session *s;
+	struct l2tp_session *core;
+
+	if (!t || !session_id)
+		return false;
+	s = l2tpfast_session_find(t, session_id);
+	if (s && s->peer_id && l2tpfast_session_alive(t, s))
+		return false;
+	core = l2tpfast_core_session_get(ln->net, t->sk, t->version, t->id,
+					 session_id);
+	if (!core)
+		return false;
+	l2tpfast_core_session_put(core);
+	return true;
+}
+
+/*
+ * A session l2tp_core has and l2tpfast does not track (or tracks without
+ * its peer id): ask l2tp_core what it is, then track it. One that cannot be
+ * learnt (another tunnel's, 6.12 looking L2TPv3 sessions up by id alone)
+ * is not asked about again for a while.
  */
 static void l2tpfast_sync_learn(struct l2tpfast_net *ln, u32 tunnel_id,
 				u32 session_id)
 {
 	struct l2tpfast_core_session cs;
 	struct l2tpfast_tunnel *t;
-	struct l2tpfast_session *s;
+	bool wants;
 	int err;
 
 	mutex_lock(&ln->lock);
-	t = l2tpfast_tunnel_find(ln, tunnel_id);
-	s = t ? l2tpfast_session_find(t, session_id) : NULL;
-	if (!t || (s && s->peer_id && l2tpfast_session_alive(t, s))) {
-		mutex_unlock(&ln->lock);
-		return;
-	}
+	wants = l2tpfast_sync_wants(ln, tunnel_id, session_id);
 	mutex_unlock(&ln->lock);
+	if (!wants)
+		return;
 
 	err = l2tpnl_session_get(&ln->sync.nl, tunnel_id, session_id, &cs);
 
 	mutex_lock(&ln->lock);
 	t = l2tpfast_tunnel_find(ln, tunnel_id);
-	if (t && !err)
-		l2tpfast_session_learn(t, &cs);
-	else if (t)
-		l2tpfast_sync_check(ln, tunnel_id, session_id);
+	if (t && !err && cs.tunnel_id == tunnel_id && cs.id == session_id &&
+	    l2tpfast_session_learn(t, &cs))
+		t = NULL;
+	if (t) {
+		WRITE_ONCE(t->nolearn_until, jiffies + HZ);
+		WRITE_ONCE(t->nolearn_sid, session_id);
+	}
 	mutex_unlock(&ln->lock);
 }
 
@@ -192,25 +255,31 @@ static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 				 const struct l2tpfast_sync_req *r)
 {
 	if (r->ask == L2TPFAST_ASK_LEARN) {
-		l2tpfast_sync_learn(ln, r->tunnel_id, r->session_id);
+		if (ln->sync.nl_open)
+			l2tpfast_sync_learn(ln, r->tunnel_id, r->session_id);
 		return;
 	}
 	mutex_lock(&ln->lock);
-	if (r->ask == L2TPFAST_ASK_CHECK)
-		l2tpfast_sync_check(ln, r->tunnel_id, r->session_id);
+	if (r->ask == L2TPFAST_ASK_CHECK_TUNNEL)
+		l2tpfast_sync_check_tunnel(ln, r->tunnel_id);
+	else if (r->ask == L2TPFAST_ASK_CHECK)
+		l2tpfast_sync_check_session(ln, r->tunnel_id, r->session_id);
 	else
 		l2tpfast_sync_check_unnamed(ln);
 	mutex_unlock(&ln->lock);
 }
 
-/* l2tp_core's notifications, read as hints. */
-static void l2tpfast_sync_events(struct l2tpfast_net *ln)
+/* l2tp_core's notifications, read as hints; true if more are waiting. */
+static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 {
-	struct l2tpfast_sync_req r;
 	struct l2tpfast_core_event ev;
-	int n = 0, err;
+	struct l2tpfast_sync_req r;
+	int n, err = 0;
 
-	while ((err = l2tpnl_event_next(&ln->sync.nl, &ev)) > 0) {
+	for (n = 0; n < L2TPFAST_EVENTS_PER_RUN; n++) {
+		err = l2tpnl_event_next(&ln->sync.nl, &ev);
+		if (err <= 0)
+			break;
 		r.tunnel_id = ev.s.tunnel_id;
 		r.session_id = ev.s.id;
 		switch (ev.cmd) {
@@ -222,33 +291,27 @@ static void l2tpfast_sync_events(struct l2tpfast_net *ln)
 			r.ask = L2TPFAST_ASK_CHECK;
 			break;
 		case L2TP_CMD_TUNNEL_DELETE:
-			r.ask = L2TPFAST_ASK_CHECK;
-			r.session_id = 0;
+			r.ask = L2TPFAST_ASK_CHECK_TUNNEL;
 			break;
 		default:
 			continue;
 		}
 		l2tpfast_sync_handle(ln, &r);
-		if (!(++n % 64))
-			cond_resched();
+		cond_resched();
 	}
 	if (err == -ENOBUFS)
 		ln->sync.resync = true;
-	else if (err)
+	else if (err < 0)
 		pr_warn_ratelimited("reading l2tp_core's events: %d\n", err);
+	return n == L2TPFAST_EVENTS_PER_RUN;
 }
 
 static void l2tpfast_sync_requests(struct l2tpfast_net *ln)
 {
+	struct l2tpfast_sync_req req[L2TPFAST_SYNC_REQS];
 	struct l2tpfast_sync *sy = &ln->sync;
-	struct l2tpfast_sync_req *req;
 	unsigned int i, n;
 
-	req = kmalloc_array(L2TPFAST_SYNC_REQS, sizeof(*req), GFP_KERNEL);
-	if (!req) {
-		sy->resync = true;
-		return;
-	}
 	spin_lock_irq(&sy->req_lock);
 	n = sy->req_n;
 	memcpy(req, sy->req, n * sizeof(*req));
@@ -258,31 +321,41 @@ static void l2tpfast_sync_requests(struct l2tpfast_net *ln)
 	sy->req_lost = false;
 	spin_unlock_irq(&sy->req_lock);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !READ_ONCE(ln->dying); i++) {
 		l2tpfast_sync_handle(ln, &req[i]);
-	kfree(req);
+		cond_resched();
+	}
 }
 
-/* Track the sessions l2tp_core has on the tunnels of list (fresh_node). */
-static void l2tpfast_sync_populate(struct l2tpfast_net *ln,
-				   struct list_head *list)
+/*
+ * Track the sessions l2tp_core has on the tunnels marked to be populated
+ * when the dump starts (one attached meanwhile waits for the next).
+ */
+static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_core_session *cs = NULL;
-	struct l2tpfast_tunnel *t, *tmp;
+	struct l2tpfast_tunnel *t;
 	unsigned int i, n = 0;
+	unsigned long id;
 	int err;
 
+	mutex_lock(&ln->lock);
+	xa_for_each(&ln->tunnels, id, t) {
+		t->populating = t->populate;
+		t->populate = false;
+	}
+	mutex_unlock(&ln->lock);
+
 	err = l2tpnl_session_dump(&ln->sync.nl, &cs, &n);
+
 	mutex_lock(&ln->lock);
 	for (i = 0; !err && i < n; i++) {
 		t = l2tpfast_tunnel_find(ln, cs[i].tunnel_id);
-		if (t && !list_empty(&t->fresh_node))
+		if (t && t->populating)
 			l2tpfast_session_learn(t, &cs[i]);
 	}
-	list_for_each_entry_safe(t, tmp, list, fresh_node) {
-		t->populate = false;
-		list_del_init(&t->fresh_node);
-	}
+	xa_for_each(&ln->tunnels, id, t)
+		t->populating = false;
 	mutex_unlock(&ln->lock);
 	kvfree(cs);
 	if (err)
@@ -290,62 +363,94 @@ static void l2tpfast_sync_populate(struct l2tpfast_net *ln,
 }
 
 /*
+ * Under ln->lock, a tunnel just looked up in l2tp_core (ct, or err): its
+ * version must be the one it was attached with; its peer id is learnt.
+ * True if it is still attached.
+ */
+static bool l2tpfast_sync_fresh_one(struct l2tpfast_tunnel *t,
+				    const struct l2tpfast_core_tunnel *ct,
+				    int err)
+{
+	if (!l2tpfast_tunnel_check(t))
+		return false;
+	if (!err && ct->version && ct->version != t->version) {
+		pr_warn_ratelimited("tunnel %u is L2TPv%u, attached as L2TPv%u: detached\n",
+				    t->id, ct->version, t->version);
+		l2tpfast_tunnel_detach(t);
+		return false;
+	}
+	if (!err && ct->peer_id)
+		WRITE_ONCE(t->peer_id, ct->peer_id);
+	return true;
+}
+
+/*
  * Tunnels attached since the last run: the version and peer id l2tp_core
- * has for them, and their sessions if they have any (an LNS attaches a
- * tunnel before its first session: no dump then).
+ * has for them, and their sessions if there were some nobody told of (an
+ * LNS attaches a tunnel before its first session: no dump then).
  */
 static void l2tpfast_sync_fresh(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_core_tunnel ct;
-	struct l2tpfast_tunnel *t;
-	LIST_HEAD(populate);
+	struct l2tpfast_tunnel *t, *popped;
+	bool populate = false;
 	u32 id;
 	int err;
 
 	for (;;) {
 		mutex_lock(&ln->lock);
-		t = list_first_entry_or_null(&ln->sync.fresh,
-					     struct l2tpfast_tunnel, fresh_node);
-		if (t)
-			list_del_init(&t->fresh_node);
-		id = t ? t->id : 0;
+		popped = ln->dying ? NULL :
+			 list_first_entry_or_null(&ln->sync.fresh,
+						  struct l2tpfast_tunnel,
+						  fresh_node);
+		if (popped)
+			list_del_init(&popped->fresh_node);
+		id = popped ? popped->id : 0;
 		mutex_unlock(&ln->lock);
-		if (!id)
+		if (!popped)
 			break;
 
 		err = l2tpnl_tunnel_get(&ln->sync.nl, id, &ct);
 
 		mutex_lock(&ln->lock);
+		/*
+		 * Detached and attached again meanwhile: the new one waits on
+		 * the fresh list for its own turn (pointers only compared).
+		 */
 		t = l2tpfast_tunnel_find(ln, id);
-		if (!t || !l2tpfast_tunnel_check(t)) {
-			t = NULL;
-		} else if (!err && ct.version && ct.version != t->version) {
-			pr_warn_ratelimited("tunnel %u is L2TPv%u, attached as L2TPv%u: detached\n",
-					    id, ct.version, t->version);
-			l2tpfast_tunnel_detach(t);
-			t = NULL;
+		if (t == popped && list_empty(&t->fresh_node) &&
+		    l2tpfast_sync_fresh_one(t, &ct, err) && t->populate) {
+			t->populate = l2tpfast_core_tunnel_has_sessions(ln->net, t->sk,
+									t->version,
+									t->id);
+			populate |= t->populate;
 		}
-		if (t && !err && ct.peer_id)
-			WRITE_ONCE(t->peer_id, ct.peer_id);
-		if (t && t->populate &&
-		    l2tpfast_core_tunnel_has_sessions(ln->net, t->sk,
-						      t->version, t->id))
-			list_add_tail(&t->fresh_node, &populate);
 		mutex_unlock(&ln->lock);
 		cond_resched();
 	}
-	if (!list_empty(&populate))
-		l2tpfast_sync_populate(ln, &populate);
+	if (populate)
+		l2tpfast_sync_populate(ln);
 }
 
-/* Events were lost: look at everything once, and learn what is new. */
+/*
+ * Events were lost: look at every tunnel and session once (O(1) each, no
+ * genl) and learn what is new from one dump. Not more often than
+ * L2TPFAST_RESYNC_GAP: a stranger must not be able to make it run in a
+ * loop by flooding l2tp_netlink's multicast group from another netns.
+ */
 static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 {
+	struct l2tpfast_sync *sy = &ln->sync;
 	struct l2tpfast_session *s;
 	struct l2tpfast_tunnel *t;
 	unsigned long id, sid;
 
-	ln->sync.resync = false;
+	if (time_before(jiffies, sy->resync_at)) {
+		l2tpfast_sync_schedule(ln, sy->resync_at - jiffies);
+		return;
+	}
+	sy->resync_at = jiffies + L2TPFAST_RESYNC_GAP;
+	sy->resync = false;
 	pr_info_ratelimited("lost track of l2tp_core's events: checking every tunnel and session\n");
 	mutex_lock(&ln->lock);
 	xa_for_each(&ln->tunnels, id, t) {
@@ -354,10 +459,11 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 		xa_for_each(&t->sessions, sid, s)
 			l2tpfast_session_check(t, s);
 		t->populate = true;
-		if (list_empty(&t->fresh_node))
-			list_add_tail(&t->fresh_node, &ln->sync.fresh);
+		cond_resched();
 	}
 	mutex_unlock(&ln->lock);
+	if (sy->nl_open)
+		l2tpfast_sync_populate(ln);
 }
 
 /*
@@ -379,22 +485,25 @@ static void l2tpfast_sync_sweep(struct l2tpfast_net *ln)
 	xa_for_each(&ln->tunnels, id, t) {
 		if (sock_flag(t->sk, SOCK_DEAD) ||
 		    !l2tpfast_sock_is_attached(t->sk))
-			l2tpfast_tunnel_check(t);
+			l2tpfast_sync_check_tunnel(ln, t->id);
 	}
 	mutex_unlock(&ln->lock);
 }
 
-/* Look again at what was still there; returns the next deadline, or 0. */
-static unsigned long l2tpfast_sync_rechecks(struct l2tpfast_net *ln)
+/* Look again at what was still there; false if nothing is left to. */
+static bool l2tpfast_sync_rechecks(struct l2tpfast_net *ln,
+				   unsigned long *next)
 {
 	struct l2tpfast_session *s, *stmp;
 	struct l2tpfast_tunnel *t, *ttmp;
-	unsigned long now = jiffies, next = 0;
 	struct l2tpfast_sync *sy = &ln->sync;
+	unsigned long now = jiffies;
+	bool any = false;
 
 	mutex_lock(&ln->lock);
 	list_for_each_entry_safe(t, ttmp, &sy->recheck_tunnels, recheck.node) {
-		if (time_before_eq(t->recheck.at, now) && l2tpfast_tunnel_check(t))
+		if (time_before_eq(t->recheck.at, now) &&
+		    l2tpfast_tunnel_check(t))
 			l2tpfast_recheck_next(&t->recheck, now);
 	}
 	list_for_each_entry_safe(s, stmp, &sy->recheck_sessions, recheck.node) {
@@ -404,71 +513,105 @@ static unsigned long l2tpfast_sync_rechecks(struct l2tpfast_net *ln)
 		if (l2tpfast_session_check(t, s))
 			l2tpfast_recheck_next(&s->recheck, now);
 	}
-	list_for_each_entry(t, &sy->recheck_tunnels, recheck.node)
-		if (!next || time_before(t->recheck.at, next))
-			next = t->recheck.at;
-	list_for_each_entry(s, &sy->recheck_sessions, recheck.node)
-		if (!next || time_before(s->recheck.at, next))
-			next = s->recheck.at;
+	list_for_each_entry(t, &sy->recheck_tunnels, recheck.node) {
+		if (!any || time_before(t->recheck.at, *next))
+			*next = t->recheck.at;
+		any = true;
+	}
+	list_for_each_entry(s, &sy->recheck_sessions, recheck.node) {
+		if (!any || time_before(s->recheck.at, *next))
+			*next = s->recheck.at;
+		any = true;
+	}
 	mutex_unlock(&ln->lock);
-	return next;
+	return any;
 }
 
 /*
- * l2tp_core's genl family, opened while the netns has attached tunnels.
- * False if there is nothing to do.
+ * l2tp_core's genl family, opened while the netns has attached tunnels,
+ * its memory charged to the cgroup of the first of them. Without it only
+ * what needs no genl goes on; it is tried again every L2TPFAST_SYNC_RETRY.
  */
-static bool l2tpfast_sync_open(struct l2tpfast_net *ln)
+static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_sync *sy = &ln->sync;
-	bool want;
+	struct mem_cgroup *memcg = NULL, *old;
+	struct l2tpfast_tunnel *t;
+	unsigned long id = 0;
 	int err;
 
+	if (sy->nl_open || time_before(jiffies, sy->open_at))
+		return;
 	mutex_lock(&ln->lock);
-	want = ln->n_tunnels && !ln->dying;
-	mutex_unlock(&ln->lock);
-	if (!want) {
-		if (sy->nl_open && !READ_ONCE(ln->dying)) {
-			mutex_lock(&ln->lock);
-			sy->nl_open = false;
-			mutex_unlock(&ln->lock);
-			l2tpnl_close(&sy->nl);
-		}
-		return false;
+	t = xa_find(&ln->tunnels, &id, ULONG_MAX, XA_PRESENT);
+	if (t && t->memcg) {
+		memcg = t->memcg;
+		css_get(&memcg->css);
 	}
-	if (sy->nl_open)
-		return true;
+	mutex_unlock(&ln->lock);
+	if (!t)
+		return;
+
+	old = set_active_memcg(memcg);
 	err = l2tpnl_open(&sy->nl, ln->net, &sy->wait);
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
 	if (err) {
 		pr_warn_ratelimited("cannot follow l2tp_core (%d): is l2tp_netlink loaded? Trying again in 5 s\n",
 				    err);
-		l2tpfast_sync_queue(ln, L2TPFAST_SYNC_RETRY);
-		return false;
+		sy->open_at = jiffies + L2TPFAST_SYNC_RETRY;
+		l2tpfast_sync_schedule(ln, L2TPFAST_SYNC_RETRY);
+		return;
 	}
 	/* Tunnels attached from now on leave sessions to the events. */
 	mutex_lock(&ln->lock);
 	sy->nl_open = true;
 	mutex_unlock(&ln->lock);
-	return true;
+}
+
+/* No tunnel left: stop listening. */
+static void l2tpfast_sync_close(struct l2tpfast_net *ln)
+{
+	struct l2tpfast_sync *sy = &ln->sync;
+
+	if (!sy->nl_open)
+		return;
+	mutex_lock(&ln->lock);
+	sy->nl_open = false;
+	mutex_unlock(&ln->lock);
+	l2tpnl_close(&sy->nl);
 }
 
 static void l2tpfast_sync_work(struct work_struct *work)
 {
 	struct l2tpfast_net *ln = container_of(to_delayed_work(work),
 					       struct l2tpfast_net, sync.work);
+	struct l2tpfast_sync *sy = &ln->sync;
 	unsigned long next;
+	bool tunnels, more = false;
 
-	if (READ_ONCE(ln->dying) || !l2tpfast_sync_open(ln))
+	if (READ_ONCE(ln->dying))
 		return;
-	l2tpfast_sync_events(ln);
+	mutex_lock(&ln->lock);
+	tunnels = ln->n_tunnels;
+	mutex_unlock(&ln->lock);
+	if (!tunnels) {
+		l2tpfast_sync_close(ln);
+		return;
+	}
+	l2tpfast_sync_open(ln);
+	if (sy->nl_open)
+		more = l2tpfast_sync_events(ln);
 	l2tpfast_sync_requests(ln);
-	if (ln->sync.resync)
+	if (sy->resync)
 		l2tpfast_sync_everything(ln);
-	l2tpfast_sync_fresh(ln);
+	if (sy->nl_open)
+		l2tpfast_sync_fresh(ln);
 	l2tpfast_sync_sweep(ln);
-	next = l2tpfast_sync_rechecks(ln);
-	if (next)
-		l2tpfast_sync_queue(ln, max_t(long, (long)(next - jiffies), 1));
+	if (more)
+		l2tpfast_sync_kick(ln);
+	else if (l2tpfast_sync_rechecks(ln, &next))
+		l2tpfast_sync_schedule(ln, max_t(long, (long)(next - jiffies), 1));
 }
 
 /* The events socket has something: run the work. Any context. */
@@ -516,6 +659,8 @@ int l2tpfast_sync_init(struct l2tpfast_net *ln)
 	INIT_LIST_HEAD(&sy->recheck_sessions);
 	spin_lock_init(&sy->req_lock);
 	sy->sweep_at = jiffies;
+	sy->open_at = jiffies;
+	sy->resync_at = jiffies;
 	sy->netdev.notifier_call = l2tpfast_sync_netdev_event;
 	return register_netdevice_notifier_net(ln->net, &sy->netdev);
 }

@@ -19,6 +19,7 @@ struct l2tpfast_tunnel;
 enum l2tpfast_sync_ask {
 	L2TPFAST_ASK_LEARN = 1,		/* a session l2tp_core has, untracked */
 	L2TPFAST_ASK_CHECK,		/* a tracked session may be gone */
+	L2TPFAST_ASK_CHECK_TUNNEL,	/* so may a tunnel */
 	L2TPFAST_ASK_CHECK_UNNAMED,	/* so may any without an interface */
 };
 
@@ -49,10 +50,12 @@ struct l2tpfast_sync {
 	bool nl_open;			/* written by the work under ln->lock */
 	bool resync;			/* events were lost: check everything */
 	unsigned long sweep_at;		/* jiffies: closed sockets looked for */
+	unsigned long open_at;		/* jiffies: next try at l2tp_netlink */
+	unsigned long resync_at;	/* jiffies: a resync may run again */
 	struct list_head fresh;		/* tunnels attached since the last run */
 	struct list_head recheck_tunnels;
 	struct list_head recheck_sessions;
-	spinlock_t req_lock;		/* the request ring, any context */
+	spinlock_t req_lock;		/* the request ring; any context */
 	unsigned int req_n;
 	bool req_lost;
 	struct l2tpfast_sync_req req[L2TPFAST_SYNC_REQS];

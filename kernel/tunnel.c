@@ -177,6 +177,14 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
  * t->core cannot have been reused for another tunnel meanwhile: 6.1 frees
  * a tunnel with its socket, which t holds, and 6.12 takes its hook off the
  * socket when it frees one.
+ *
+ * That last is also a hazard: 6.12's l2tp_core clears a socket's
+ * encapsulation when it frees a tunnel, not when it deletes it, so a new
+ * tunnel made on the same socket right after the old one left the table
+ * loses its encapsulation when the old one is finally freed. The references
+ * l2tpfast holds on the old tunnel's sessions delay that free until it
+ * notices: so a hint that a tunnel may be going (sync.c) first lets go of
+ * the sessions l2tp_core no longer has, and looks again within a tick.
  */
 bool l2tpfast_tunnel_alive(struct l2tpfast_tunnel *t)
 {
@@ -349,4 +357,5 @@ void l2tpfast_net_exit(struct l2tpfast_net *ln)
 	mutex_unlock(&ln->lock);
 	xa_destroy(&ln->tunnels);
 	xa_destroy(&ln->by_ifindex);
+	mutex_destroy(&ln->lock);
 }

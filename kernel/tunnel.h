@@ -52,6 +52,10 @@ struct l2tpfast_tunnel {
 	struct mem_cgroup *memcg;	/* sessions are charged to it */
 	struct list_head fresh_node;	/* on sync.fresh until looked at */
 	bool populate;			/* had sessions nobody told us of */
+	bool populating;		/* ... and a dump is reading them */
+	/* A session id that could not be learnt lately: the fast path waits. */
+	u32 nolearn_sid;
+	unsigned long nolearn_until;	/* jiffies */
 	struct l2tpfast_recheck recheck;
 	struct rcu_work free_work;
 };

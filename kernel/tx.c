@@ -136,8 +136,9 @@ static unsigned int l2tpfast_tx_hook(void *priv, struct sk_buff *skb,
 {
 	struct sock *sk = state->sk;
 
+	/* A raw socket of protocol UDP is no udp_sock: check the type too. */
 	if (unlikely(sk && sk_fullsock(sk) && sk->sk_protocol == IPPROTO_UDP &&
-		     l2tpfast_sock_is_attached(sk)))
+		     sk->sk_type == SOCK_DGRAM && l2tpfast_sock_is_attached(sk)))
 		l2tpfast_tx_sk(sk, skb);
 	return NF_ACCEPT;
 }

@@ -20,7 +20,7 @@ need_root
 
 S=${L2TPFAST_CHURN_SESSIONS:-2000}
 SECS=${L2TPFAST_CHURN_SECONDS:-30}
-BURST=4000
+BURST=2000
 modprobe l2tpfast
 modprobe l2tp_ppp
 modprobe l2tp_eth
@@ -50,7 +50,7 @@ echo "# --- traffic on all $S sessions, churn around them, $SECS s ---"
 ip netns exec "$NS_B" bash -c "end=\$((\$(date +%s) + $SECS)); n=0
 	while [ \$(date +%s) -lt \$end ]; do
 		l2tp-blast $IP_B:1803 $IP_A:1803 300 1-$S $BURST >/dev/null || exit 1
-		n=\$((n + $BURST))
+		n=\$((n + $BURST)); sleep 0.2
 	done; echo \$n" >/tmp/lf-churn-sent.out 2>&1 &
 blaster=$!
 churners=()

@@ -21,6 +21,14 @@
  *                 session (id 1) is made; holds them until killed. SIGUSR1
  *                 detaches them all, SIGUSR2 attaches them again (each
  *                 prints a line when done)
+ *   l2tp-peer pppol2tp LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SID:PEER_SID
+ *                 a tunnel made the old way, by a PPPoL2TP tunnel-management
+ *                 socket (l2tp_core's session 0) on a connected UDP socket,
+ *                 with one PPPoL2TP session socket (SID) and no pppd,
+ *                 attached by fd; holds them until killed
+ *   l2tp-peer ppp-unit
+ *                 make a ppp unit (/dev/ppp) and let it go again: a ppp
+ *                 device registered and unregistered, nobody's session's
  *   l2tp-peer churn LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SECONDS
  *                 for SECONDS (0: until SIGTERM): open a socket, make a tunnel
  *                 and a session on it, attach it by fd (when l2tpfast is
@@ -37,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -45,6 +54,7 @@
 #include <linux/if_pppol2tp.h>
 #include <linux/if_pppox.h>
 #include <linux/l2tp.h>
+#include <linux/ppp-ioctl.h>
 
 #include "genl.h"
 #include "l2tp.h"
@@ -430,6 +440,51 @@ static int cmd_tunnels(int argc, char **argv)
 	}
 }
 
+static int cmd_pppol2tp(int argc, char **argv)
+{
+	uint32_t tid, ptid, sid, psid;
+	union sa local, remote;
+	int fd, mgmt, session;
+
+	if (argc != 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote) || parse_pair(argv[3], &tid, &ptid) ||
+	    parse_pair(argv[4], &sid, &psid) || !sid) {
+		fprintf(stderr, "l2tp-peer pppol2tp: bad arguments\n");
+		return 2;
+	}
+	fd = udp_socket(&local, &remote);
+	if (fd < 0) {
+		perror("l2tp-peer pppol2tp: udp socket");
+		return 1;
+	}
+	mgmt = lf_pppol2tp_connect(fd, &remote.sa, tid, ptid, 0, 0);
+	session = mgmt < 0 ? -1 :
+		  lf_pppol2tp_connect(fd, &remote.sa, tid, ptid, sid, psid);
+	if (session < 0) {
+		perror("l2tp-peer pppol2tp: PPPoL2TP connect");
+		return 1;
+	}
+	if (attach_fd(fd, tid, ptid))
+		return 1;
+	printf("tunnel %u with sessions 0 and %u, attached\n", tid, sid);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int cmd_ppp_unit(void)
+{
+	int fd = open("/dev/ppp", O_RDWR), unit = -1;
+
+	if (fd < 0 || ioctl(fd, PPPIOCNEWUNIT, &unit) < 0) {
+		perror("l2tp-peer ppp-unit");
+		return 1;
+	}
+	printf("ppp%d\n", unit);
+	close(fd);
+	return 0;
+}
+
 static volatile sig_atomic_t churn_stop;
 
 static void on_term(int sig)
@@ -503,11 +558,17 @@ int main(int argc, char **argv)
 		return cmd_tunnels(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "churn"))
 		return cmd_churn(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "pppol2tp"))
+		return cmd_pppol2tp(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "ppp-unit"))
+		return cmd_ppp_unit();
 	fprintf(stderr,
 		"usage: l2tp-peer ppp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID [--lns] [--attach] -- PPPD_OPTION...\n"
 		"       l2tp-peer stats TID [SID]\n"
 		"       l2tp-peer sessions LOCAL:PORT REMOTE:PORT TID:PTID COUNT\n"
 		"       l2tp-peer tunnels LOCAL:FIRST_PORT REMOTE:PORT FIRST_TID COUNT\n"
+		"       l2tp-peer pppol2tp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID\n"
+		"       l2tp-peer ppp-unit\n"
 		"       l2tp-peer churn LOCAL:PORT REMOTE:PORT TID:PTID SECONDS\n");
 	return 2;
 }

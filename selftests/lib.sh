@@ -142,9 +142,11 @@ ynl_l2tpfast() {
 	ynl "${ns[@]}" --spec "$SPEC" --schema "$YNL_SCHEMA" "$@"
 }
 
-# Network namespaces named with this test's prefix, removed on exit.
+# Network namespaces named with this test's prefix, removed on exit. One
+# left over by a test that was killed goes first.
 ns_list=()
 ns_add() {
+	ip netns del "$1" 2>/dev/null
 	ip netns add "$1" && ns_list+=("$1") && ip -n "$1" link set lo up
 }
 ns_cleanup() {

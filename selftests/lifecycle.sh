@@ -7,7 +7,8 @@
 # an unloaded module all free what l2tpfast held. Each change is announced
 # on the events group, which `l2tpfast-ctl monitor` prints. A session is
 # l2tp_core's object, not its id: one deleted and made again with the same id
-# starts from zero. A new session is counted from its first packet. The
+# starts from zero. A new session is counted from its first packet. A
+# tunnel made with PPPoL2TP sockets has a session 0 that is no session. The
 # module unloads while sockets of attached tunnels are being closed and
 # opened under traffic.
 #
@@ -17,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-CYCLES=${L2TPFAST_RMMOD_CYCLES:-100}
+CYCLES=${L2TPFAST_RMMOD_CYCLES:-40}
 N=10
 modprobe l2tpfast
 modprobe l2tp_eth
@@ -69,6 +70,17 @@ check "session 5 deleted" ip -n "$NS_A" l2tp del session tunnel_id 10 session_id
 wait_for "event: session 5 gone" 10 has_event "session-del tunnel 10 session 5 "
 expect "show lists session 1 only" "1" "$(session_ids 10)"
 check "$N pings over L2TPv3" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
+
+echo "# --- detached and attached again and again while l2tpfast looks at it ---"
+reattach() {
+	local _
+	for _ in $(seq 30); do
+		ip netns exec "$NS_A" l2tpfast-ctl detach 10 >/dev/null &&
+			ip netns exec "$NS_A" l2tpfast-ctl attach 10 >/dev/null || return 1
+	done
+}
+check "tunnel 10 detached and attached 30 times in a row" reattach
+wait_for "session 1 tracked after that" 10 test "$(session_ids 10)" = 1
 
 echo "# --- a session is its l2tp_core object: the same id made again starts afresh ---"
 # user_of TID SID: the session's user, "-" if none, "none" if not tracked.
@@ -147,6 +159,24 @@ wait_for "l2tp_core's tunnel 30 is gone too" 10 \
 	test -z "$(ip -n "$NS_A" l2tp show tunnel tunnel_id 30 2>/dev/null)"
 expect "show lists no tunnel" "" "$(tunnel_ids)"
 pkill -f "pppol2tp_tunnel_id 40"
+
+echo "# --- a tunnel made with PPPoL2TP sockets: its session 0 is no session ---"
+ip netns exec "$NS_A" l2tp-peer pppol2tp "$IP_A:1704" "$IP_B:1704" 80:81 8:18 \
+	>/tmp/lf-mgmt.out 2>&1 &
+mgmt=$!
+wait_for "tunnel 80, made with a session-0 socket, attached" 10 \
+	grep -q attached /tmp/lf-mgmt.out
+check "data for session 8 and for session 0 from the peer" bash -c "
+	ip netns exec $NS_B l2tp-blast $IP_B:1704 $IP_A:1704 80 8 20 &&
+	ip netns exec $NS_B l2tp-blast $IP_B:1704 $IP_A:1704 80 0 20"
+wait_for "session 8 tracked" 10 test "$(session_ids 80)" = 8
+sleep 1
+expect "session 0 never tracked" 8 "$(session_ids 80)"
+check "the tunnel's holder ends: its sockets close" kill "$mgmt"
+wait "$mgmt" 2>/dev/null
+check "a ppp device nobody named comes and goes" a l2tp-peer ppp-unit
+wait_for "event: tunnel 80 detached (nobody read)" 10 has_event "tunnel-del tunnel 80 "
+check "l2tpfast still answers" a l2tpfast-ctl show
 kill "$monitor" 2>/dev/null
 wait "$monitor" 2>/dev/null
 
@@ -162,7 +192,7 @@ for p in 1 2 3; do
 		"$((60 + p)):$((70 + p))" 0 >"/tmp/lf-churn-$p.out" 2>&1 &
 	churners+=($!)
 	ip netns exec "$NS_B" bash -c "while :; do
-		l2tp-blast $IP_B:$((1760 + p)) $IP_A:$((1760 + p)) $((60 + p)) 1 500 >/dev/null; sleep 0.01; done" &
+		l2tp-blast $IP_B:$((1760 + p)) $IP_A:$((1760 + p)) $((60 + p)) 1 200 >/dev/null; sleep 0.1; done" &
 	blasters+=($!)
 done
 fails=0

@@ -15,7 +15,7 @@
 need_root
 
 N=20
-TUNNELS=${TUNNELS:-50}
+TUNNELS=${L2TPFAST_LNS_TUNNELS:-50}
 LAC2_IP=192.0.2.3
 modprobe l2tpfast
 modprobe l2tp_ppp

@@ -16,10 +16,12 @@
  * entry is woken by it. Unlike a data_ready of our own, a wake-up function
  * runs under the wait queue's lock, so once it is removed no other CPU can
  * still be in it: nothing of l2tpfast runs after the socket is closed.
- * An admin of the netns could unicast to the socket's port id, so only
- * messages from the kernel (port id 0) of the l2tp family are read, and
- * even they are only hints: l2tp_netlink multicasts every netns's events
- * to all, and the caller checks what l2tp_core has here before acting.
+ * Both sockets are connected to the kernel (port id 0), so netlink refuses
+ * unicasts to them from anyone else; an admin of the netns can still send
+ * to the l2tp multicast group, so only messages from port id 0 are read,
+ * every message counts against the caller's budget, and even the kernel's
+ * are only hints: l2tp_netlink multicasts every netns's events to all, and
+ * the caller checks what l2tp_core has here before acting.
  */
 
 #include <linux/l2tp.h>
@@ -59,6 +61,10 @@ struct l2tpnl_req {
 
 static int l2tpnl_send(struct l2tpnl *nl, const struct l2tpnl_req *r)
 {
+	/*
+	 * Addressed, though the socket is connected: genl checks an
+	 * unaddressed sender's capability on its socket's file (NULL here).
+	 */
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct msghdr msg = { .msg_name = &kernel,
 			      .msg_namelen = sizeof(kernel) };
@@ -100,14 +106,21 @@ static int l2tpnl_recv(struct l2tpnl *nl, l2tpnl_cb cb, void *arg)
 {
 	struct nlattr *tb[L2TPNL_MAXTYPE + 1];
 	struct kvec iov = { .iov_base = nl->buf, .iov_len = L2TPNL_BUF_SIZE };
-	struct msghdr msg = {};
+	struct sockaddr_nl from;
 	struct nlmsghdr *nlh;
+	struct msghdr msg;
 	int len, err;
 
 	for (;;) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
 		len = kernel_recvmsg(nl->sock, &msg, &iov, 1, iov.iov_len, 0);
 		if (len < 0)
 			return len;
+		cond_resched();
+		if (from.nl_pid != 0)
+			continue;
 		for (nlh = nl->buf; nlmsg_ok(nlh, len);
 		     nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != nl->seq)
@@ -158,6 +171,15 @@ static int l2tpnl_family_cb(struct nlattr **tb, void *arg)
 	return nl->group ? 0 : -EPROTO;
 }
 
+/* Only the kernel may unicast to sock; what it sends goes to the kernel. */
+static int l2tpnl_connect(struct socket *sock)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	return kernel_connect(sock, (struct sockaddr *)&kernel,
+			      sizeof(kernel), 0);
+}
+
 static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
 {
 	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
@@ -171,6 +193,8 @@ static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
 	sock_set_rcvbuf(sock->sk, L2TPNL_EVENTS_RCVBUF);
 	/* A port id of its own: the kernel's multicasts skip port id 0. */
 	err = kernel_bind(sock, (struct sockaddr *)&addr, sizeof(addr));
+	if (!err)
+		err = l2tpnl_connect(sock);
 	if (!err)
 		err = sock->ops->setsockopt(sock, SOL_NETLINK,
 					    NETLINK_ADD_MEMBERSHIP,
@@ -205,7 +229,9 @@ int l2tpnl_open(struct l2tpnl *nl, struct net *net,
 		goto fail;
 	/* Never wait for l2tp_core for long; the caller tries again. */
 	nl->sock->sk->sk_rcvtimeo = 2 * HZ;
-	err = l2tpnl_call(nl, &r, l2tpnl_family_cb, nl);
+	err = l2tpnl_connect(nl->sock);
+	if (!err)
+		err = l2tpnl_call(nl, &r, l2tpnl_family_cb, nl);
 	if (!err)
 		err = l2tpnl_events_open(nl, net);
 	if (!err)
@@ -298,7 +324,7 @@ static int l2tpnl_dump_cb(struct nlattr **tb, void *arg)
 		unsigned int bigger = d->max ? d->max * 2 : 64;
 		struct l2tpfast_core_session *p;
 
-		p = kvmalloc_array(bigger, sizeof(*p), GFP_KERNEL);
+		p = kvmalloc_array(bigger, sizeof(*p), GFP_KERNEL_ACCOUNT);
 		if (!p)
 			return -ENOMEM;
 		if (d->s)
@@ -348,27 +374,28 @@ static bool l2tpnl_event_parse(struct l2tpnl *nl, struct nlmsghdr *nlh,
 	return true;
 }
 
+/*
+ * The next message waiting: 1 with ev->cmd set (0 for one that is not a
+ * notification from the kernel: ignored, but read), 0 if none is waiting.
+ */
 int l2tpnl_event_next(struct l2tpnl *nl, struct l2tpfast_core_event *ev)
 {
 	struct nlmsghdr *nlh = nl->buf + L2TPNL_BUF_SIZE;
 	struct kvec iov = { .iov_base = nlh, .iov_len = L2TPNL_EVENT_SIZE };
 	struct sockaddr_nl from;
-	struct msghdr msg;
+	struct msghdr msg = { .msg_name = &from,
+			      .msg_namelen = sizeof(from) };
 	int len;
 
-	for (;;) {
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_name = &from;
-		msg.msg_namelen = sizeof(from);
-		len = kernel_recvmsg(nl->events, &msg, &iov, 1, iov.iov_len,
-				     MSG_DONTWAIT);
-		if (len == -EAGAIN)
-			return 0;
-		if (len < 0)
-			return len;
-		/* Multicasts carry one message each; a stranger's unicast is dropped. */
-		if (from.nl_pid == 0 && nlmsg_ok(nlh, len) &&
-		    l2tpnl_event_parse(nl, nlh, ev))
-			return 1;
-	}
+	len = kernel_recvmsg(nl->events, &msg, &iov, 1, iov.iov_len,
+			     MSG_DONTWAIT);
+	if (len == -EAGAIN)
+		return 0;
+	if (len < 0)
+		return len;
+	/* Multicasts carry one message each. */
+	if (from.nl_pid != 0 || !nlmsg_ok(nlh, len) ||
+	    !l2tpnl_event_parse(nl, nlh, ev))
+		ev->cmd = 0;
+	return 1;
 }

@@ -56,8 +56,9 @@ int l2tpnl_session_dump(struct l2tpnl *nl,
 			unsigned int *n);
 
 /*
- * The next event l2tp_core sent: 1 with *ev filled, 0 when none is left,
- * -ENOBUFS when some were lost (the socket overran), another error else.
+ * The next message on the events socket: 1 with *ev filled (ev->cmd 0 if
+ * it was not l2tp_core's notification: read and ignored), 0 when none is
+ * left, -ENOBUFS when some were lost (the socket overran), another error.
  */
 int l2tpnl_event_next(struct l2tpnl *nl, struct l2tpfast_core_event *ev);
 

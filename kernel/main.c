@@ -29,8 +29,10 @@ static int __net_init l2tpfast_pernet_init(struct net *net)
 /*
  * Before the grace period the pernet core waits: let go of every hook, so
  * that after it no packet is inside l2tpfast's code or data of this netns.
- * l2tp_core is a pernet device: its exit, which deletes the netns's
- * tunnels, runs after this and before l2tpfast_pernet_exit().
+ * l2tp_core is a pernet device: 6.12's deletes the netns's tunnels in its
+ * pre_exit, which runs before this one, and 6.1's in its exit, after this
+ * and before l2tpfast_pernet_exit(). Nothing here depends on either:
+ * every l2tp_core object l2tpfast holds, it holds a reference on.
  */
 static void __net_exit l2tpfast_pernet_pre_exit(struct net *net)
 {

@@ -34,15 +34,34 @@ static bool l2tpfast_rx_own_session(const struct l2tpfast_tunnel *t,
 	       !L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP;
 }
 
+/* Sessions a tunnel's packets may ask the sync to learn per second. */
+#define L2TPFAST_RX_LEARN_PER_SEC	16
+
 /*
  * Ask the sync to learn a session l2tp_core has and l2tpfast does not
  * track? Not session 0 (a tunnel-management socket's), not one it could
- * not learn a moment ago (a packet flood must not keep it busy).
+ * not learn a moment ago, not while the sync cannot ask l2tp_core, and not
+ * more than a few a second per tunnel: packets, spoofed or not, must not
+ * keep it busy. Racy across CPUs by design: a bound, not a count.
  */
-static bool l2tpfast_rx_may_ask(const struct l2tpfast_tunnel *t, u32 sid)
+static noinline bool l2tpfast_rx_may_ask(struct l2tpfast_tunnel *t, u32 sid)
 {
-	return sid && (sid != READ_ONCE(t->nolearn_sid) ||
-		       time_after_eq(jiffies, READ_ONCE(t->nolearn_until)));
+	unsigned long now = jiffies;
+	unsigned int asks;
+
+	if (!sid || !READ_ONCE(t->ln->sync.nl_open) ||
+	    (sid == READ_ONCE(t->nolearn_sid) &&
+	     time_before(now, READ_ONCE(t->nolearn_until))))
+		return false;
+	asks = READ_ONCE(t->learn_asks);
+	if (time_after_eq(now, READ_ONCE(t->learn_window))) {
+		WRITE_ONCE(t->learn_window, now + HZ);
+		asks = 0;
+	} else if (asks >= L2TPFAST_RX_LEARN_PER_SEC) {
+		return false;
+	}
+	WRITE_ONCE(t->learn_asks, asks + 1);
+	return true;
 }
 
 static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,

@@ -156,8 +156,12 @@ l2tpfast_session_learn(struct l2tpfast_tunnel *t,
 	struct l2tpfast_session *s = l2tpfast_session_find(t, cs->id);
 	struct l2tp_session *core;
 
-	/* Session 0 is a PPPoL2TP tunnel-management socket's: no data. */
-	if (!cs->id || cs->tunnel_id != t->id)
+	/*
+	 * Session 0 is a PPPoL2TP tunnel-management socket's: no data. An
+	 * L2TPv2 id has 16 bits (6.12's lookup would truncate a bigger one).
+	 */
+	if (!cs->id || cs->tunnel_id != t->id ||
+	    (t->version == 2 && cs->id > U16_MAX))
 		return NULL;
 	core = l2tpfast_core_session_get(t->ln->net, t->sk, t->version, t->id,
 					 cs->id);

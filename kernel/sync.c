@@ -56,15 +56,22 @@ static const unsigned int l2tpfast_recheck_ms[] = { 4, 20, 100, 500, 2000, 5000 
 #define L2TPFAST_RESYNC_GAP	(10 * HZ)
 #define L2TPFAST_EVENTS_PER_RUN	256
 
-/* Run the work after delay, or sooner if it is due sooner. Any context. */
+/*
+ * Run the work after delay, or sooner if it is due sooner. Any context;
+ * under the lock so that a later run asked for on one CPU never replaces
+ * a sooner one asked for on another.
+ */
 static void l2tpfast_sync_schedule(struct l2tpfast_net *ln,
 				   unsigned long delay)
 {
 	struct delayed_work *dw = &ln->sync.work;
+	unsigned long flags;
 
+	spin_lock_irqsave(&ln->sync.sched_lock, flags);
 	if (!delayed_work_pending(dw) ||
 	    time_before(jiffies + delay, READ_ONCE(dw->timer.expires)))
 		mod_delayed_work(l2tpfast_wq, dw, delay);
+	spin_unlock_irqrestore(&ln->sync.sched_lock, flags);
 }
 
 /* Any context: run the work now. */
@@ -148,23 +155,17 @@ static void l2tpfast_recheck_next(struct l2tpfast_recheck *r,
 }
 
 /*
- * Under ln->lock: the tunnel may be going. Its sessions first: what l2tp_core
- * no longer has is let go of now, with the references l2tpfast holds on it
- * (on 6.12 they keep l2tp_core's tunnel, see tunnel.c). Then the tunnel.
+ * Under ln->lock: the tunnel may be going. O(1): l2tp_netlink tells before
+ * l2tp_core deletes anything, so the recheck finds it gone a moment later
+ * and detaching lets go of its sessions (and of the references l2tpfast
+ * holds on them, which on 6.12 keep l2tp_core's tunnel: see tunnel.c).
+ * Nothing scans its sessions here: anyone may send such a hint.
  */
 static void l2tpfast_sync_check_tunnel(struct l2tpfast_net *ln, u32 tunnel_id)
 {
 	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, tunnel_id);
-	struct l2tpfast_session *s;
-	unsigned long sid;
 
-	if (!t)
-		return;
-	xa_for_each(&t->sessions, sid, s) {
-		if (!l2tpfast_session_alive(t, s))
-			l2tpfast_session_forget(t, s);
-	}
-	if (l2tpfast_tunnel_check(t))
+	if (t && l2tpfast_tunnel_check(t))
 		l2tpfast_sync_recheck_tunnel(t);
 }
 
@@ -255,7 +256,7 @@ static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 				 const struct l2tpfast_sync_req *r)
 {
 	if (r->ask == L2TPFAST_ASK_LEARN) {
-		if (ln->sync.nl_open)
+		if (READ_ONCE(ln->sync.nl_open))
 			l2tpfast_sync_learn(ln, r->tunnel_id, r->session_id);
 		return;
 	}
@@ -293,10 +294,12 @@ static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 		case L2TP_CMD_TUNNEL_DELETE:
 			r.ask = L2TPFAST_ASK_CHECK_TUNNEL;
 			break;
-		default:
-			continue;
+		default:	/* not one of the kernel's: counted all the same */
+			r.ask = L2TPFAST_ASK_NONE;
+			break;
 		}
-		l2tpfast_sync_handle(ln, &r);
+		if (r.ask != L2TPFAST_ASK_NONE)
+			l2tpfast_sync_handle(ln, &r);
 		cond_resched();
 	}
 	if (err == -ENOBUFS)
@@ -565,21 +568,30 @@ static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 	}
 	/* Tunnels attached from now on leave sessions to the events. */
 	mutex_lock(&ln->lock);
-	sy->nl_open = true;
+	WRITE_ONCE(sy->nl_open, true);
 	mutex_unlock(&ln->lock);
 }
 
-/* No tunnel left: stop listening. */
-static void l2tpfast_sync_close(struct l2tpfast_net *ln)
+/*
+ * No tunnel left: stop listening. False if one was attached meanwhile
+ * (it saw the events socket open and counts on it).
+ */
+static bool l2tpfast_sync_close(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_sync *sy = &ln->sync;
+	bool open;
 
-	if (!sy->nl_open)
-		return;
 	mutex_lock(&ln->lock);
-	sy->nl_open = false;
+	if (ln->n_tunnels) {
+		mutex_unlock(&ln->lock);
+		return false;
+	}
+	open = sy->nl_open;
+	WRITE_ONCE(sy->nl_open, false);
 	mutex_unlock(&ln->lock);
-	l2tpnl_close(&sy->nl);
+	if (open)
+		l2tpnl_close(&sy->nl);
+	return true;
 }
 
 static void l2tpfast_sync_work(struct work_struct *work)
@@ -588,17 +600,10 @@ static void l2tpfast_sync_work(struct work_struct *work)
 					       struct l2tpfast_net, sync.work);
 	struct l2tpfast_sync *sy = &ln->sync;
 	unsigned long next;
-	bool tunnels, more = false;
+	bool more = false;
 
-	if (READ_ONCE(ln->dying))
+	if (READ_ONCE(ln->dying) || l2tpfast_sync_close(ln))
 		return;
-	mutex_lock(&ln->lock);
-	tunnels = ln->n_tunnels;
-	mutex_unlock(&ln->lock);
-	if (!tunnels) {
-		l2tpfast_sync_close(ln);
-		return;
-	}
 	l2tpfast_sync_open(ln);
 	if (sy->nl_open)
 		more = l2tpfast_sync_events(ln);
@@ -658,6 +663,7 @@ int l2tpfast_sync_init(struct l2tpfast_net *ln)
 	INIT_LIST_HEAD(&sy->recheck_tunnels);
 	INIT_LIST_HEAD(&sy->recheck_sessions);
 	spin_lock_init(&sy->req_lock);
+	spin_lock_init(&sy->sched_lock);
 	sy->sweep_at = jiffies;
 	sy->open_at = jiffies;
 	sy->resync_at = jiffies;
@@ -678,6 +684,6 @@ void l2tpfast_sync_stop(struct l2tpfast_net *ln)
 	cancel_delayed_work_sync(&sy->work);
 	if (sy->nl_open)
 		l2tpnl_close(&sy->nl);
-	sy->nl_open = false;
+	WRITE_ONCE(sy->nl_open, false);
 	cancel_delayed_work_sync(&sy->work);
 }

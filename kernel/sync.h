@@ -17,7 +17,8 @@ struct l2tpfast_tunnel;
 
 /* What the fast path or a notifier asks the sync work to look at. */
 enum l2tpfast_sync_ask {
-	L2TPFAST_ASK_LEARN = 1,		/* a session l2tp_core has, untracked */
+	L2TPFAST_ASK_NONE,
+	L2TPFAST_ASK_LEARN,		/* a session l2tp_core has, untracked */
 	L2TPFAST_ASK_CHECK,		/* a tracked session may be gone */
 	L2TPFAST_ASK_CHECK_TUNNEL,	/* so may a tunnel */
 	L2TPFAST_ASK_CHECK_UNNAMED,	/* so may any without an interface */
@@ -56,6 +57,7 @@ struct l2tpfast_sync {
 	struct list_head recheck_tunnels;
 	struct list_head recheck_sessions;
 	spinlock_t req_lock;		/* the request ring; any context */
+	spinlock_t sched_lock;		/* when the work runs next */
 	unsigned int req_n;
 	bool req_lost;
 	struct l2tpfast_sync_req req[L2TPFAST_SYNC_REQS];

@@ -162,6 +162,8 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
 	t->version = req->version;
 	t->peer_id = req->peer_id;
 	t->memcg = get_mem_cgroup_from_mm(current->mm);
+	t->nolearn_until = jiffies;
+	t->learn_window = jiffies;
 	xa_init(&t->sessions);
 	xa_init(&t->sessions_by_peer);
 	INIT_LIST_HEAD(&t->fresh_node);
@@ -183,8 +185,8 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
  * tunnel made on the same socket right after the old one left the table
  * loses its encapsulation when the old one is finally freed. The references
  * l2tpfast holds on the old tunnel's sessions delay that free until it
- * notices: so a hint that a tunnel may be going (sync.c) first lets go of
- * the sessions l2tp_core no longer has, and looks again within a tick.
+ * notices: so a hint that a tunnel may be going (sync.c) looks again within
+ * a tick, and detaching it lets go of them.
  */
 bool l2tpfast_tunnel_alive(struct l2tpfast_tunnel *t)
 {
@@ -217,12 +219,17 @@ int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,
 
 	if (ln->dying)
 		return -ENODEV;
-	if (l2tpfast_tunnel_find(ln, req->id))
+	/*
+	 * A tunnel of the same id, or on the same socket, may be one that is
+	 * gone and nobody told of (no session, its socket closed quietly).
+	 */
+	t = l2tpfast_tunnel_find(ln, req->id);
+	if (t && l2tpfast_tunnel_check(t))
 		return -EBUSY;
 	rcu_read_lock();
 	t = l2tpfast_tunnel_find_sk(req->sk);
 	rcu_read_unlock();
-	if (t)
+	if (t && (t->ln != ln || l2tpfast_tunnel_check(t)))
 		return -EBUSY;
 
 	t = l2tpfast_tunnel_alloc(ln, req);
@@ -288,6 +295,9 @@ void l2tpfast_tunnel_detach(struct l2tpfast_tunnel *t)
 	l2tpfast_nl_notify_tunnel(t, false);
 	ln->n_tunnels--;
 	l2tpfast_tx_hooks_put(ln);
+	/* The last one: the sync stops listening to l2tp_core. */
+	if (!ln->n_tunnels && !ln->dying)
+		l2tpfast_sync_kick(ln);
 	queue_rcu_work(l2tpfast_wq, &t->free_work);
 }
 

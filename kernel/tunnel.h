@@ -56,6 +56,9 @@ struct l2tpfast_tunnel {
 	/* A session id that could not be learnt lately: the fast path waits. */
 	u32 nolearn_sid;
 	unsigned long nolearn_until;	/* jiffies */
+	/* What the fast path asked the sync to learn in this second. */
+	unsigned long learn_window;	/* jiffies: when the window ends */
+	unsigned int learn_asks;
 	struct l2tpfast_recheck recheck;
 	struct rcu_work free_work;
 };

@@ -12,6 +12,7 @@
  * packet is counted on the tunnel only.
  */
 
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -100,15 +101,20 @@ static noinline void l2tpfast_tx_copy(struct l2tpfast_tunnel *t,
 		l2tpfast_tx(t, buf.l2tp, len);
 }
 
-/* Out of the hook's line: only packets of attached sockets come here. */
-static noinline void l2tpfast_tx_sk(struct sock *sk, struct sk_buff *skb)
+/*
+ * Out of the hook's line: only packets of attached sockets come here. A
+ * packet routed through a VRF passes LOCAL_OUT twice, first with the VRF
+ * device as out (l3mdev_ip_out()), then with the real one: counted then.
+ */
+static noinline void l2tpfast_tx_sk(struct sock *sk, struct sk_buff *skb,
+				    const struct net_device *out)
 {
 	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
 	int thoff = skb_transport_offset(skb);
 	const struct udphdr *uh;
 	unsigned int len;
 
-	if (unlikely(!t))
+	if (unlikely(!t || (out && netif_is_l3_master(out))))
 		return;
 	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh))) {
 		l2tpfast_tx_copy(t, skb, thoff);
@@ -139,7 +145,7 @@ static unsigned int l2tpfast_tx_hook(void *priv, struct sk_buff *skb,
 	/* A raw socket of protocol UDP is no udp_sock: check the type too. */
 	if (unlikely(sk && sk_fullsock(sk) && sk->sk_protocol == IPPROTO_UDP &&
 		     sk->sk_type == SOCK_DGRAM && l2tpfast_sock_is_attached(sk)))
-		l2tpfast_tx_sk(sk, skb);
+		l2tpfast_tx_sk(sk, skb, state->out);
 	return NF_ACCEPT;
 }
 

@@ -150,6 +150,34 @@ check "... then let go of once l2tp_core says it is L2TPv3" wait_until 10 gone31
 check "... saying so in the kernel log" \
 	bash -c "dmesg | sed -n '/$mark/,\$p' | grep -q 'tunnel 31 is L2TPv3, attached as L2TPv2: detached'"
 expect "... and no warning" "" "$(dmesg_bugs_since "$mark")"
+
+echo "# --- l2tpfast's own netlink sockets (to follow l2tp_core) take nothing from strangers ---"
+# While a tunnel is attached, l2tpfast listens to l2tp_netlink from two
+# kernel sockets in the netns. An admin of the netns (root in a user
+# namespace) can unicast to any port: both refuse everyone but the kernel.
+refused_ports() {	# generic netlink ports of lf-a refusing our unicasts
+	ip netns exec "$NS_A" /usr/bin/python3 -c '
+import errno, socket
+me = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+me.bind((0, 0))
+ports = [int(f[2]) for f in (l.split() for l in open("/proc/net/netlink").readlines()[1:])
+         if f[1] == "16" and f[2] not in ("0", str(me.getsockname()[0]))]
+junk = bytes.fromhex("14000000" "1000" "0100" "00000000" "00000000" "03010000")
+refused = 0
+for p in ports:
+    try:
+        for _ in range(100):
+            me.sendto(junk, socket.MSG_DONTWAIT, (p, 0))
+    except OSError as e:
+        refused += e.errno == errno.ECONNREFUSED
+print(refused)'
+}
+check "attach tunnel 31 again" a l2tpfast-ctl attach 31
+wait_refused() { [ "$(refused_ports)" = "$1" ]; }
+check "l2tpfast's two sockets refuse a stranger's unicasts" wait_until 10 wait_refused 2
+check "session 310 still tracked after them" wait_tracked "$NS_A" 31 310
+check "detach tunnel 31" a l2tpfast-ctl detach 31
+check "no tunnel attached: l2tpfast's sockets are gone" wait_until 10 wait_refused 0
 ns_cleanup
 
 # Per netns: the family answers in a fresh network namespace too.

@@ -34,6 +34,11 @@
  *                 and a session on it, attach it by fd (when l2tpfast is
  *                 loaded), close the socket again (sometimes after a
  *                 detach); prints the cycles
+ *   l2tp-peer reopen LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID COUNT
+ *                 COUNT times: open a socket, make tunnel TID on it with no
+ *                 session (as an LNS before its first call), attach it by
+ *                 fd, close the socket with nobody detaching; each attach
+ *                 must succeed (l2tp_core says nothing of such a close)
  */
 
 #include <arpa/inet.h>
@@ -125,6 +130,16 @@ static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
 	return ret;
 }
 
+/* $L2TP_PEER_BIND (a VRF, say), if set, is the device fd is bound to. */
+static int bind_dev(int fd)
+{
+	const char *dev = getenv("L2TP_PEER_BIND");
+
+	if (!dev || !*dev)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev));
+}
+
 static int cmd_ppp(int argc, char **argv)
 {
 	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
@@ -154,7 +169,7 @@ static int cmd_ppp(int argc, char **argv)
 		first++;
 
 	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, &local.sa, sa_len(&local)) ||
+	if (fd < 0 || bind_dev(fd) || bind(fd, &local.sa, sa_len(&local)) ||
 	    connect(fd, &remote.sa, sa_len(&remote))) {
 		perror("l2tp-peer: udp socket");
 		return 1;
@@ -262,7 +277,7 @@ static int cmd_sessions(int argc, char **argv)
 		return 2;
 	}
 	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, &local.sa, sa_len(&local)) ||
+	if (fd < 0 || bind_dev(fd) || bind(fd, &local.sa, sa_len(&local)) ||
 	    connect(fd, &remote.sa, sa_len(&remote))) {
 		perror("l2tp-peer: udp socket");
 		return 1;
@@ -298,7 +313,8 @@ static int udp_socket(const union sa *local, const union sa *remote)
 
 	if (fd < 0)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	if (bind_dev(fd) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, &local->sa, sa_len(local)) ||
 	    connect(fd, &remote->sa, sa_len(remote))) {
 		close(fd);
@@ -546,6 +562,70 @@ static int cmd_churn(int argc, char **argv)
 	return 0;
 }
 
+/* Make tunnel t on a fresh socket; l2tp_core may still be freeing the last. */
+static int reopen_tunnel(struct lf_genl *l2tp, struct lf_l2tp_tunnel_cfg *t,
+			 const union sa *local, const union sa *remote)
+{
+	double give_up = now_ms() + 5000;
+	struct timespec pause = { 0, 10 * 1000000L };
+
+	t->fd = udp_socket(local, remote);
+	if (t->fd < 0)
+		return -1;
+	while (lf_l2tp_tunnel_create(l2tp, t)) {
+		if (now_ms() > give_up) {
+			close(t->fd);
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+static int cmd_reopen(int argc, char **argv)
+{
+	struct lf_l2tp_tunnel_cfg t = { .version = 2 };
+	union sa local, remote;
+	struct lf_genl l2tp, fast;
+	long i, count, attached = 0;
+
+	if (argc != 5 || parse_addr(argv[1], &local) ||
+	    parse_addr(argv[2], &remote) ||
+	    parse_pair(argv[3], &t.tunnel_id, &t.peer_tunnel_id) ||
+	    (count = atol(argv[4])) <= 0) {
+		fprintf(stderr, "l2tp-peer reopen: bad arguments\n");
+		return 2;
+	}
+	if (lf_genl_open(&l2tp, "l2tp") < 0 ||
+	    lf_genl_open(&fast, L2TPFAST_FAMILY_NAME) < 0)
+		return 1;
+	for (i = 0; i < count; i++) {
+		struct lf_tunnel_attach a = { .id = t.tunnel_id, .version = 2,
+					      .peer_id = t.peer_tunnel_id };
+		int err;
+
+		if (reopen_tunnel(&l2tp, &t, &local, &remote)) {
+			fprintf(stderr, "l2tp-peer reopen: tunnel %u not made again\n",
+				t.tunnel_id);
+			break;
+		}
+		a.fd = t.fd;
+		err = lf_tunnel_attach(&fast, &a);
+		if (err) {
+			fprintf(stderr, "l2tp-peer reopen: attach %ld of tunnel %u: %s\n",
+				i + 1, t.tunnel_id, strerror(-err));
+			close(t.fd);
+			break;
+		}
+		attached++;
+		close(t.fd);
+	}
+	lf_genl_close(&fast);
+	lf_genl_close(&l2tp);
+	printf("%ld of %ld attached\n", attached, count);
+	return attached == count ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "ppp"))
@@ -558,6 +638,8 @@ int main(int argc, char **argv)
 		return cmd_tunnels(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "churn"))
 		return cmd_churn(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "reopen"))
+		return cmd_reopen(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "pppol2tp"))
 		return cmd_pppol2tp(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "ppp-unit"))
@@ -569,6 +651,7 @@ int main(int argc, char **argv)
 		"       l2tp-peer tunnels LOCAL:FIRST_PORT REMOTE:PORT FIRST_TID COUNT\n"
 		"       l2tp-peer pppol2tp LOCAL:PORT REMOTE:PORT TID:PTID SID:PSID\n"
 		"       l2tp-peer ppp-unit\n"
-		"       l2tp-peer churn LOCAL:PORT REMOTE:PORT TID:PTID SECONDS\n");
+		"       l2tp-peer churn LOCAL:PORT REMOTE:PORT TID:PTID SECONDS\n"
+		"       l2tp-peer reopen LOCAL:PORT REMOTE:PORT TID:PTID COUNT\n");
 	return 2;
 }

@@ -235,7 +235,7 @@ l2tpv3_eth() {
 # compression: the test's pings are the only data. --attach: A's l2tp-peer
 # attaches its tunnel to l2tpfast by the socket's fd. pppd logs its LCP and
 # IPCP packets (debug): a failed setup shows who sent what, magic numbers
-# included.
+# included. BIND_A=DEV binds A's tunnel socket to DEV (a VRF).
 ppp_opts="nodetach noauth nodefaultroute noipv6 noccp novj nodeflate nobsdcomp \
 	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400 debug"
 ppp_l2tpv2() {
@@ -243,20 +243,22 @@ ppp_l2tpv2() {
 	local ua=${UNDERLAY_A:-$IP_A} ub=${UNDERLAY_B:-$IP_B}
 	[[ $ua == *:* ]] && ua="[$ua]" && ub="[$ub]"
 	# shellcheck disable=SC2086
-	ip netns exec "$NS_A" l2tp-peer ppp "$ua:$port" "$ub:$port" "$ta:$tb" "$sa:$sb" \
-		--lns $attach -- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
-		logfile "/tmp/lf-pppd-$sa.log" >/dev/null 2>&1 &
+	ip netns exec "$NS_A" env L2TP_PEER_BIND="${BIND_A:-}" \
+		l2tp-peer ppp "$ua:$port" "$ub:$port" "$ta:$tb" "$sa:$sb" --lns $attach \
+		-- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
+		logfile "/tmp/lf-pppd-$sa.log" >"/tmp/lf-peer-$sa.log" 2>&1 &
 	# shellcheck disable=SC2086
 	ip netns exec "$NS_B" l2tp-peer ppp "$ub:$port" "$ua:$port" "$tb:$ta" "$sb:$sa" \
 		-- $ppp_opts ifname "lfp$sb" "$net.2:$net.1" \
-		logfile "/tmp/lf-pppd-$sb.log" >/dev/null 2>&1 &
+		logfile "/tmp/lf-pppd-$sb.log" >"/tmp/lf-peer-$sb.log" 2>&1 &
 	for i in $(seq 100); do
 		ip -n "$NS_A" addr show dev "lfp$sa" 2>/dev/null | grep -q "inet $net.1" &&
 			ip -n "$NS_B" addr show dev "lfp$sb" 2>/dev/null | grep -q "inet $net.2" &&
 			return 0
 		sleep 0.2
 	done
-	diag "$(cat "/tmp/lf-pppd-$sa.log" "/tmp/lf-pppd-$sb.log" 2>/dev/null)"
+	diag "$(cat "/tmp/lf-peer-$sa.log" "/tmp/lf-pppd-$sa.log" \
+		"/tmp/lf-peer-$sb.log" "/tmp/lf-pppd-$sb.log" 2>/dev/null)"
 	return 1
 }
 

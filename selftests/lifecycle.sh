@@ -160,6 +160,13 @@ wait_for "l2tp_core's tunnel 30 is gone too" 10 \
 expect "show lists no tunnel" "" "$(tunnel_ids)"
 pkill -f "pppol2tp_tunnel_id 40"
 
+echo "# --- a tunnel with no session, its socket closed quietly, made again with its id ---"
+# l2tp_core says nothing when it deletes such a tunnel: the next attach of
+# its id must not find the old one in the way.
+check "tunnel 90 made, attached and its socket closed, 20 times over: every attach taken" \
+	a l2tp-peer reopen "$IP_A:1790" "$IP_B:1790" 90:91 20
+wait_for "a read lets go of the last one" 10 test -z "$(tunnel_ids)"
+
 echo "# --- a tunnel made with PPPoL2TP sockets: its session 0 is no session ---"
 ip netns exec "$NS_A" l2tp-peer pppol2tp "$IP_A:1704" "$IP_B:1704" 80:81 8:18 \
 	>/tmp/lf-mgmt.out 2>&1 &

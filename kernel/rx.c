@@ -46,15 +46,19 @@ static bool l2tpfast_rx_own_session(const struct l2tpfast_tunnel *t,
  */
 static noinline bool l2tpfast_rx_may_ask(struct l2tpfast_tunnel *t, u32 sid)
 {
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, until, window;
 	unsigned int asks;
 
-	if (!sid || !READ_ONCE(t->ln->sync.nl_open) ||
-	    (sid == READ_ONCE(t->nolearn_sid) &&
-	     time_before(now, READ_ONCE(t->nolearn_until))))
+	if (!sid || !READ_ONCE(t->ln->sync.nl_open))
+		return false;
+	/* A time more than a second ahead is one that wrapped: past. */
+	until = READ_ONCE(t->nolearn_until);
+	if (sid == READ_ONCE(t->nolearn_sid) && time_before(now, until) &&
+	    !time_after(until, now + HZ))
 		return false;
 	asks = READ_ONCE(t->learn_asks);
-	if (time_after_eq(now, READ_ONCE(t->learn_window))) {
+	window = READ_ONCE(t->learn_window);
+	if (time_after_eq(now, window) || time_after(window, now + HZ)) {
 		WRITE_ONCE(t->learn_window, now + HZ);
 		asks = 0;
 	} else if (asks >= L2TPFAST_RX_LEARN_PER_SEC) {

@@ -59,7 +59,8 @@ static const unsigned int l2tpfast_recheck_ms[] = { 4, 20, 100, 500, 2000, 5000 
 /*
  * Run the work after delay, or sooner if it is due sooner. Any context;
  * under the lock so that a later run asked for on one CPU never replaces
- * a sooner one asked for on another.
+ * a sooner one asked for on another. Queued with no timer armed (a kick
+ * queues at once and leaves an old expiry behind) is the soonest there is.
  */
 static void l2tpfast_sync_schedule(struct l2tpfast_net *ln,
 				   unsigned long delay)
@@ -69,7 +70,8 @@ static void l2tpfast_sync_schedule(struct l2tpfast_net *ln,
 
 	spin_lock_irqsave(&ln->sync.sched_lock, flags);
 	if (!delayed_work_pending(dw) ||
-	    time_before(jiffies + delay, READ_ONCE(dw->timer.expires)))
+	    (timer_pending(&dw->timer) &&
+	     time_before(jiffies + delay, dw->timer.expires)))
 		mod_delayed_work(l2tpfast_wq, dw, delay);
 	spin_unlock_irqrestore(&ln->sync.sched_lock, flags);
 }

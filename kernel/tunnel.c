@@ -226,10 +226,13 @@ int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,
 	t = l2tpfast_tunnel_find(ln, req->id);
 	if (t && l2tpfast_tunnel_check(t))
 		return -EBUSY;
+	/* Ours to check only if it is this netns's (ln->lock holds it). */
 	rcu_read_lock();
 	t = l2tpfast_tunnel_find_sk(req->sk);
+	if (t && t->ln != ln)
+		t = ERR_PTR(-EBUSY);
 	rcu_read_unlock();
-	if (t && (t->ln != ln || l2tpfast_tunnel_check(t)))
+	if (IS_ERR(t) || (t && l2tpfast_tunnel_check(t)))
 		return -EBUSY;
 
 	t = l2tpfast_tunnel_alloc(ln, req);

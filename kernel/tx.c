@@ -18,6 +18,8 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <net/ip6_fib.h>
+#include <net/route.h>
 #include <net/sock.h>
 
 #include "hdr.h"
@@ -102,19 +104,34 @@ static noinline void l2tpfast_tx_copy(struct l2tpfast_tunnel *t,
 }
 
 /*
- * Out of the hook's line: only packets of attached sockets come here. A
- * packet routed through a VRF passes LOCAL_OUT twice, first with the VRF
- * device as out (l3mdev_ip_out()), then with the real one: counted then.
+ * A packet routed through a VRF passes LOCAL_OUT twice: first with the VRF
+ * device as out (l3mdev_ip_out()), then with the real one. One for a local
+ * address in the VRF passes once, with the VRF device: its route is local.
  */
+static bool l2tpfast_tx_passes_again(const struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+
+	if (!state->out || !netif_is_l3_master(state->out) || !dst)
+		return false;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (state->pf == NFPROTO_IPV6)
+		return !(dst_rt6_info(dst)->rt6i_flags & RTF_LOCAL);
+#endif
+	return skb_rtable(skb)->rt_type != RTN_LOCAL;
+}
+
+/* Out of the hook's line: only packets of attached sockets come here. */
 static noinline void l2tpfast_tx_sk(struct sock *sk, struct sk_buff *skb,
-				    const struct net_device *out)
+				    const struct nf_hook_state *state)
 {
 	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
 	int thoff = skb_transport_offset(skb);
 	const struct udphdr *uh;
 	unsigned int len;
 
-	if (unlikely(!t || (out && netif_is_l3_master(out))))
+	if (unlikely(!t || l2tpfast_tx_passes_again(skb, state)))
 		return;
 	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh))) {
 		l2tpfast_tx_copy(t, skb, thoff);
@@ -145,7 +162,7 @@ static unsigned int l2tpfast_tx_hook(void *priv, struct sk_buff *skb,
 	/* A raw socket of protocol UDP is no udp_sock: check the type too. */
 	if (unlikely(sk && sk_fullsock(sk) && sk->sk_protocol == IPPROTO_UDP &&
 		     sk->sk_type == SOCK_DGRAM && l2tpfast_sock_is_attached(sk)))
-		l2tpfast_tx_sk(sk, skb, state->out);
+		l2tpfast_tx_sk(sk, skb, state);
 	return NF_ACCEPT;
 }
 

@@ -281,6 +281,11 @@ static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 
 	for (n = 0; n < L2TPFAST_EVENTS_PER_RUN; n++) {
 		err = l2tpnl_event_next(&ln->sync.nl, &ev);
+		if (err == -ENOBUFS) {
+			/* Some were lost: drain, then look at everything. */
+			ln->sync.resync = true;
+			continue;
+		}
 		if (err <= 0)
 			break;
 		r.tunnel_id = ev.s.tunnel_id;
@@ -300,13 +305,14 @@ static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 			r.ask = L2TPFAST_ASK_NONE;
 			break;
 		}
+		/* A dump learns them all once the queue is drained. */
+		if (r.ask == L2TPFAST_ASK_LEARN && ln->sync.resync)
+			r.ask = L2TPFAST_ASK_NONE;
 		if (r.ask != L2TPFAST_ASK_NONE)
 			l2tpfast_sync_handle(ln, &r);
 		cond_resched();
 	}
-	if (err == -ENOBUFS)
-		ln->sync.resync = true;
-	else if (err < 0)
+	if (err < 0 && err != -ENOBUFS)
 		pr_warn_ratelimited("reading l2tp_core's events: %d\n", err);
 	return n == L2TPFAST_EVENTS_PER_RUN;
 }
@@ -610,7 +616,12 @@ static void l2tpfast_sync_work(struct work_struct *work)
 	if (sy->nl_open)
 		more = l2tpfast_sync_events(ln);
 	l2tpfast_sync_requests(ln);
-	if (sy->resync)
+	/*
+	 * After an overrun netlink reports no further loss until the queue
+	 * has been empty once: look at everything only when it is, so that
+	 * what was lost meanwhile is there to be seen.
+	 */
+	if (sy->resync && !more)
 		l2tpfast_sync_everything(ln);
 	if (sy->nl_open)
 		l2tpfast_sync_fresh(ln);

@@ -61,7 +61,7 @@ expect "each one is a no-such-session drop" "$arrived" \
 grow=$((mem1 - mem0))
 diag "kernel slab+percpu: $mem0 kB before, $mem1 kB after ($grow kB)"
 kmemleak=/sys/kernel/debug/kmemleak
-if [ -w "$kmemleak" ]; then
+if debug_kernel; then
 	# The debug kernel: KASAN's quarantine keeps freed objects in the
 	# slabs, so the figures above grow anyway; kmemleak judges instead
 	# (an object is reported once unreferenced for 5 s).

@@ -108,6 +108,12 @@ need_root() {
 	fi
 }
 
+# The KASAN + kmemleak + lockdep kernel of scripts/debug-kernel: slower, and
+# every slab object carries redzones and kmemleak metadata.
+debug_kernel() {
+	[ -e /sys/kernel/debug/kmemleak ]
+}
+
 # A kernel log marker, so a test can read only what it caused.
 dmesg_mark() {
 	local m="l2tpfast-selftest-$tap_name-$RANDOM"

@@ -83,7 +83,13 @@ diag "l2tpfast's memory on $(nproc) CPUs ($(cat /sys/devices/system/cpu/possible
 	"  per tunnel:  $tunnel bytes" "  per session: $session bytes"
 echo "# memory per tunnel $tunnel bytes, per session $session bytes ($(nproc) CPUs)"
 check "per session: under 4 KiB" test "$session" -gt 0 -a "$session" -lt 4096
-check "per tunnel: under 8 KiB" test "$tunnel" -gt 0 -a "$tunnel" -lt 8192
+if debug_kernel; then
+	# KASAN's redzones and kmemleak's object per allocation: 8217 bytes
+	# per tunnel where the stock 6.12 kernel takes 2924.
+	check "per tunnel: under 16 KiB (debug kernel)" test "$tunnel" -gt 0 -a "$tunnel" -lt 16384
+else
+	check "per tunnel: under 8 KiB" test "$tunnel" -gt 0 -a "$tunnel" -lt 8192
+fi
 kill "$sessions"
 wait "$sessions" 2>/dev/null
 check "modprobe l2tpfast" modprobe l2tpfast

@@ -47,7 +47,7 @@ refuse pap = yes
 pppoptfile = /etc/ppp/options.lns
 CONF
 # them us secret
-printf '%s\n' '* lns s3cret' >"$ETC_S/xl2tpd/l2tp-secrets"
+printf '%s\n' 'lns * s3cret' >"$ETC_S/xl2tpd/l2tp-secrets"
 chmod 600 "$ETC_S/xl2tpd/l2tp-secrets"
 # No LCP echoes: an idle link carries nothing, so figures are exact.
 printf '%s\n' mtu 1400 mru 1400 nodefaultroute noipv6 noccp >"$ETC_S/ppp/options.lns"

@@ -14,7 +14,7 @@ if ! cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-I"$u/l2tpfastd" -o "$out/l2tpfastd-test" "$top/selftests/unit/l2tpfastd-test.c" \
 	"$u/l2tpfastd/avp.c" "$u/l2tpfastd/md5.c" "$u/l2tpfastd/config.c" \
-	"$u/l2tpfastd/pool.c" "$u/l2tpfastd/reliable.c" -linih 2>"$out/build.log"; then
+	"$u/l2tpfastd/pool.c" "$u/l2tpfastd/reliable.c" "$u/l2tpfastd/secrets.c" 2>"$out/build.log"; then
 	echo "TAP version 13"
 	echo "not ok 1 - unit tests build with ASan/UBSan"
 	sed 's/^/#   /' "$out/build.log"

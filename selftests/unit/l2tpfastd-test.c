@@ -16,6 +16,7 @@
 #include "avp.h"
 #include "config.h"
 #include "md5.h"
+#include "secrets.h"
 #include "pool.h"
 #include "reliable.h"
 
@@ -311,13 +312,94 @@ static void test_config(void)
 		 "'unix authentication' is not supported: pppd 'login' against the system's passwords is not supported; use chap-secrets");
 	conf_err("[global]\nipsec saref = yes\n", 2,
 		 "'ipsec saref' is not supported: Openswan SAref kernel patches are not used; IPsec SAs are followed by l2tpfast.ko");
-	conf_err("[lac office]\nlns = 192.0.2.1\n", 2,
+	conf_err("[lac office]\nlns = 192.0.2.1\n", 1,
 		 "[lac office]: l2tpfastd is an LNS; LAC sections are not supported");
 	conf_err("[lns default]\nbogus = 1\n", 2, "unknown key 'bogus' in [lns default]");
-	conf_err("[elsewhere]\nport = 1\n", 2,
+	conf_err("[elsewhere]\nport = 1\n", 1,
 		 "unknown section [elsewhere] (expected [global] or [lns NAME])");
 	conf_err("[lns default]\ntunnel rws = 0\n", 2,
 		 "'tunnel rws' takes a number from 1 to 64, not '0'");
+	conf_err("[lns default]\nrequire chap = yes\nrefuse chap = yes\n", 1,
+		 "[lns default]: 'require chap' and 'refuse chap' both yes");
+	conf_err("[lns x]\nrequire pap = yes\nrequire authentication = no\n", 1,
+		 "[lns x]: 'require authentication = no' contradicts 'require pap = yes'");
+	conf_err("[global]\nforce userspace = yes\n[lns default]\n", 2,
+		 "'force userspace = yes' is not supported: l2tpfastd's data path is the kernel's (l2tp_core)");
+	conf_err("[lns default]\nunix auth = yes\n", 2,
+		 "'unix auth' is not supported: pppd 'login' against the system's passwords is not supported; use chap-secrets");
+	conf_err("[lns default]\ndefaultroute = yes\n", 2,
+		 "'defaultroute' is not supported: a LAC key (a default route through the tunnel): l2tpfastd is an LNS");
+	conf_err("[lns default]\nip range 10.0.0.1\n", 2,
+		 "'ip range 10.0.0.1': a line is 'key = value'");
+}
+
+/* xl2tpd.conf as xl2tpd reads it, where inih read it otherwise. */
+static void test_config_like_xl2tpd(void)
+{
+	char conf[2048], err[512] = "";
+	struct config *c = malloc(sizeof(*c));
+	const char *path;
+	int n, i;
+
+	n = snprintf(conf, sizeof(conf),
+		     "; a comment\n"
+		     "[global]\n"
+		     "  port = 1702 ; indented, and a comment after it\n"
+		     "\tauth file = /tmp/secrets\n"
+		     "# a comment too\n"
+		     "force userspace = no\n"
+		     "cap backoff = 4\n"
+		     "[lns default]\n"
+		     "    ip range = 10.0.0.10 - 10.0.0.20, 10.0.1.5 -9\n"
+		     "    lac = localhost, 192.0.2.1 - 192.0.2.9\n"
+		     "    require auth = yes\n"
+		     "    refuse auth = yes\n"
+		     "    no ip range = ");
+	for (i = 0; i < 16; i++)
+		n += snprintf(conf + n, sizeof(conf) - (size_t)n, "%s10.0.2.%d-10.0.2.%d",
+			      i ? ", " : "", 100 + 2 * i, 101 + 2 * i);
+	snprintf(conf + n, sizeof(conf) - (size_t)n, "\n");
+	path = write_conf(conf);
+	ok(!config_load(path, c, err, sizeof(err)), "indented keys, ';' comments, a %zu-character line load (%s)",
+	   strlen(strrchr(conf, '=') ? strstr(conf, "    no ip range") : conf), err);
+	ok(c->port == 1702 && !strcmp(c->auth_file, "/tmp/secrets") && c->cap_backoff == 4,
+	   "an indented key is a key, not part of the value before it");
+	ok(c->lns[0].ip_range.n == 2 && c->lns[0].ip_range.r[0].first == 0x0a00000a &&
+	   c->lns[0].ip_range.r[0].last == 0x0a000014 && c->lns[0].ip_range.r[1].last == 0x0a000109,
+	   "'ip range = A - B' with spaces, and 'A -e'");
+	ok(c->lns[0].lac.n == 2 && c->lns[0].lac.r[0].first == 0x7f000001,
+	   "a host name in 'lac' (localhost: 127.0.0.1)");
+	ok(c->lns[0].require_auth == TRI_YES && c->lns[0].refuse_auth == TRI_YES,
+	   "'require auth' and 'refuse auth', xl2tpd's short forms");
+	ok(c->lns[0].no_ip_range.n == 16 && c->lns[0].no_ip_range.r[15].last == 0x0a000283,
+	   "the long line is read whole: 16 ranges, the last 10.0.2.130-10.0.2.131");
+	unlink(path);
+	free(c);
+}
+
+/* The auth file: xl2tpd's l2tp-secrets, "us them secret". */
+static void test_secrets(void)
+{
+	const char *path = write_conf("; xl2tpd's example\n"
+				      "lns-host   office   s3cret ; a comment\n"
+				      "*          branch   branchsecret # and another\n"
+				      "# lns-host anyone   commented\n"
+				      "lns-host   *        fallback\n");
+	struct secrets s;
+	const char *v;
+
+	ok(!secrets_load(path, &s) && s.n == 3, "the auth file loads: 3 lines (%d)", s.n);
+	v = secrets_find(&s, "lns-host", "office");
+	ok(v && !strcmp(v, "s3cret"), "us first, them second: 'lns-host office'");
+	v = secrets_find(&s, "LNS-Host", "OFFICE");
+	ok(v && !strcmp(v, "s3cret"), "names compare without regard to case");
+	v = secrets_find(&s, "other", "branch");
+	ok(v && !strcmp(v, "branchsecret"), "'*' as us; '#' ends the secret");
+	v = secrets_find(&s, "lns-host", "anyone");
+	ok(v && !strcmp(v, "fallback"), "a commented line is not read; '*' as them");
+	ok(!secrets_find(&s, "office", "lns-host"), "the columns are not read the other way round");
+	secrets_free(&s);
+	unlink(path);
 }
 
 /* Every key l2tpfastd honours, set away from its default, lands in its field. */
@@ -467,10 +549,16 @@ static void test_rel_window(void)
 	ok(r.n_txq == 4, "an Nr beyond anything sent acknowledges nothing");
 	rel_ack(&r, 6, 30);
 	ok(r.n_txq == 0 && wire.n == 6, "Nr 6 acknowledges all; nothing resent");
-	for (i = 0; i < REL_TXQ_MAX; i++)
+	for (i = 0; i < 1000; i++)
 		rc |= rel_queue(&r, msg, len, 40);
-	ok(!rc && rel_queue(&r, msg, len, 40) == -1,
-	   "queue full at %d unacknowledged: the next is refused", REL_TXQ_MAX);
+	ok(!rc && r.n_txq == 1000 && wire.n == 10,
+	   "1000 queued at once (33 pppds exiting): all kept, %d sent within the peer's window",
+	   wire.n - 6);
+	while (!rel_queue(&r, msg, len, 40))
+		i++;
+	ok(r.txq_bytes <= REL_TXQ_BYTES && i > 1000,
+	   "the queue stops at %d KiB unacknowledged (%d messages of %zu bytes)",
+	   REL_TXQ_BYTES / 1024, i, len);
 	rel_free(&r);
 }
 
@@ -586,6 +674,8 @@ int main(void)
 	test_hidden();
 	test_config();
 	test_config_every_key();
+	test_config_like_xl2tpd();
+	test_secrets();
 	test_pool();
 	test_rel_window();
 	test_rel_loss();

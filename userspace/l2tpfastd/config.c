@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xl2tpd.conf through inih (Debian's libinih). inih does not tell a
- * handler its line number, so the reader counts lines itself.
+ * xl2tpd.conf, line by line as xl2tpd reads it: ';' starts a comment
+ * anywhere, a line starting with '#' is one too; "[section]" or
+ * "key = value", white space around both ignored, lines of any length.
+ * An indented line is a line like any other (inih would join it to the
+ * value before).
  */
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +25,9 @@ struct parse {
 	int line;
 	struct lns_config *lns;		/* the section being read, or NULL */
 	int in_global;
-	char cur[CFG_STR];		/* its name, as inih gives it */
-	int cur_ok;
 	char *err;
 	size_t errlen;
 };
-
-static char *count_lines(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	char *r = fgets(str, num, p->f);
-
-	if (r)
-		p->line++;
-	return r;
-}
 
 static int fail(struct parse *p, const char *fmt, ...)
 {
@@ -73,39 +64,95 @@ static int parse_ip(const char *v, uint32_t *ip)
 	return 0;
 }
 
-/* "a.b.c.d", "a.b.c.d-a.b.c.e" or "a.b.c.d-e", comma-separated. */
+/* An address or, as xl2tpd allows, a host name (its first IPv4 address). */
+static int parse_host(const char *v, uint32_t *ip)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+
+	if (!parse_ip(v, ip))
+		return 0;
+	/* Digits and dots are an address or nothing (getaddrinfo takes "9"). */
+	if (!*v || strspn(v, "0123456789.") == strlen(v) ||
+	    getaddrinfo(v, NULL, &hints, &res))
+		return -1;
+	*ip = ntohl(((const struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	return s;
+}
+
+/* The part after '-': an address, a host name, or the last octet. */
+static int parse_range_end(char *v, struct ip_range *x)
+{
+	char *end;
+	unsigned long octet;
+
+	v = trim(v);
+	if (!parse_host(v, &x->last))
+		return 0;
+	octet = strtoul(v, &end, 10);
+	if (!*v || *end || octet > 255)
+		return -1;
+	x->last = (x->first & 0xffffff00u) | (uint32_t)octet;
+	return 0;
+}
+
+/*
+ * "A", "A-B" or "A-e" (the last octet), spaces allowed around '-'; A and
+ * B addresses or host names. Names are looked up only when what is
+ * written is not an address range (a name may have a '-' in it).
+ */
+static int parse_range(char *tok, struct ip_range *x)
+{
+	char *dash, left[CFG_STR];
+
+	tok = trim(tok);
+	dash = strchr(tok, '-');
+	if (dash && (size_t)(dash - tok) < sizeof(left)) {
+		memcpy(left, tok, (size_t)(dash - tok));
+		left[dash - tok] = '\0';
+		if (!parse_ip(trim(left), &x->first))
+			return parse_range_end(dash + 1, x);
+	}
+	if (!parse_host(tok, &x->first)) {
+		x->last = x->first;
+		return 0;
+	}
+	if (!dash || (size_t)(dash - tok) >= sizeof(left))
+		return -1;
+	if (parse_host(trim(left), &x->first))
+		return -1;
+	return parse_range_end(dash + 1, x);
+}
+
+/* Ranges, comma-separated. */
 static int parse_ranges(const char *v, struct ip_ranges *r)
 {
-	char buf[CFG_STR], *save = NULL, *tok;
+	char *buf = strdup(v), *save = NULL, *tok;
+	int ret = buf ? 0 : -1;
 
-	snprintf(buf, sizeof(buf), "%s", v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *dash, *s = tok;
+	for (tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
 		struct ip_range x;
 
-		while (isspace((unsigned char)*s))
-			s++;
-		for (dash = s + strlen(s); dash > s && isspace((unsigned char)dash[-1]);)
-			*--dash = '\0';
-		dash = strchr(s, '-');
-		if (dash)
-			*dash++ = '\0';
-		if (parse_ip(s, &x.first))
-			return -1;
-		x.last = x.first;
-		if (dash && parse_ip(dash, &x.last)) {
-			char *end;
-			unsigned long octet = strtoul(dash, &end, 10);
-
-			if (*end || octet > 255)
-				return -1;
-			x.last = (x.first & 0xffffff00u) | (uint32_t)octet;
-		}
-		if (x.last < x.first || r->n == CFG_MAX_RANGES)
-			return -1;
-		r->r[r->n++] = x;
+		if (parse_range(tok, &x) || x.last < x.first || r->n == CFG_MAX_RANGES)
+			ret = -1;
+		else
+			r->r[r->n++] = x;
 	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int ip_ranges_contain(const struct ip_ranges *r, uint32_t ip)
@@ -166,6 +213,9 @@ static const struct {
 	{ "ipsec saref", "Openswan SAref kernel patches are not used; IPsec SAs are followed by l2tpfast.ko" },
 	{ "saref refinfo", "Openswan SAref kernel patches are not used" },
 	{ "unix authentication", "pppd 'login' against the system's passwords is not supported; use chap-secrets" },
+	{ "unix auth", "pppd 'login' against the system's passwords is not supported; use chap-secrets" },
+	{ "remote ip", "one peer address for every call is not supported; addresses come from 'ip range'" },
+	{ "defaultroute", "a LAC key (a default route through the tunnel): l2tpfastd is an LNS" },
 	{ "local ip range", "a local address per session is not supported; use 'local ip'" },
 	{ "pass peer", "passing the peer address to pppd is not supported" },
 	{ "rand source", "l2tpfastd always uses getrandom()" },
@@ -198,6 +248,29 @@ static int global_key(struct parse *p, const char *k, const char *v)
 		return set_bool(p, &c->access_control, v, k);
 	if (!strcasecmp(k, "max retries"))
 		return set_int(p, &c->max_retries, v, k, 1, 100);
+	if (!strcasecmp(k, "force userspace")) {
+		int on;
+
+		if (set_bool(p, &on, v, k) == 0)
+			return 0;
+		if (on)
+			return fail(p, "'force userspace = yes' is not supported: l2tpfastd's data path is the kernel's (l2tp_core)");
+		return 1;
+	}
+	if (!strcasecmp(k, "cap backoff"))
+		return set_int(p, &c->cap_backoff, v, k, 1, 3600);
+	if (!strcasecmp(k, "max tunnels"))
+		return set_int(p, &c->max_tunnels, v, k, 1, 65535);
+	if (!strcasecmp(k, "max tunnels per peer"))
+		return set_int(p, &c->max_tunnels_per_peer, v, k, 1, 65535);
+	if (!strcasecmp(k, "max half-open"))
+		return set_int(p, &c->max_half_open, v, k, 1, 65535);
+	if (!strcasecmp(k, "max sessions per tunnel"))
+		return set_int(p, &c->max_sessions, v, k, 1, 65535);
+	if (!strcasecmp(k, "max starting"))
+		return set_int(p, &c->max_starting, v, k, 1, 65535);
+	if (!strcasecmp(k, "setup timeout"))
+		return set_int(p, &c->setup_timeout, v, k, 5, 300);
 	if (!strncasecmp(k, "debug ", 6)) {
 		int on;
 
@@ -247,9 +320,9 @@ static int lns_key(struct parse *p, const char *k, const char *v)
 		return set_tri(p, &l->require_pap, v, k);
 	if (!strcasecmp(k, "refuse pap"))
 		return set_tri(p, &l->refuse_pap, v, k);
-	if (!strcasecmp(k, "require authentication"))
+	if (!strcasecmp(k, "require authentication") || !strcasecmp(k, "require auth"))
 		return set_tri(p, &l->require_auth, v, k);
-	if (!strcasecmp(k, "refuse authentication"))
+	if (!strcasecmp(k, "refuse authentication") || !strcasecmp(k, "refuse auth"))
 		return set_tri(p, &l->refuse_auth, v, k);
 	if (!strcasecmp(k, "challenge"))
 		return set_bool(p, &l->challenge, v, k);
@@ -327,26 +400,14 @@ static int section(struct parse *p, const char *s)
 	return 1;
 }
 
-static int on_entry(void *user, const char *sec, const char *k, const char *v)
+static int entry(struct parse *p, const char *k, const char *v)
 {
-	struct parse *p = user;
 	size_t i;
-	int r = -1;
+	int r;
 
-	/* inih reports sections through their keys (and alone, if built to). */
-	if (!p->cur_ok || strcmp(p->cur, sec)) {
-		snprintf(p->cur, sizeof(p->cur), "%s", sec);
-		p->cur_ok = 1;
-		if (!section(p, sec))
-			return 0;
-	}
-	if (!k)
-		return 1;
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		if (!strcasecmp(k, refused[i].key))
 			return fail(p, "'%s' is not supported: %s", k, refused[i].why);
-	if (!sec[0])
-		return fail(p, "'%s' outside any section", k);
 	if (p->in_global)
 		r = global_key(p, k, v);
 	else if (p->lns)
@@ -354,8 +415,54 @@ static int on_entry(void *user, const char *sec, const char *k, const char *v)
 	else
 		return fail(p, "'%s' outside any section", k);
 	if (r < 0)
-		return fail(p, "unknown key '%s' in [%s]", k, sec);
+		return fail(p, "unknown key '%s' in [%s%s]", k,
+			    p->in_global ? "global" : "lns ",
+			    p->in_global ? "" : p->lns->name);
 	return r;
+}
+
+/* One line; 0 once an error is recorded. */
+static int config_line(struct parse *p, char *line)
+{
+	char *s, *eq;
+
+	line[strcspn(line, ";")] = '\0';
+	s = trim(line);
+	if (!*s || *s == '#')
+		return 1;
+	if (*s == '[') {
+		char *end = strchr(s, ']');
+
+		if (!end || *trim(end + 1))
+			return fail(p, "a section is '[global]' or '[lns NAME]', not '%s'", s);
+		*end = '\0';
+		return section(p, trim(s + 1));
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return fail(p, "'%s': a line is 'key = value'", s);
+	*eq = '\0';
+	return entry(p, trim(s), trim(eq + 1));
+}
+
+/* Settings that contradict one another, section by section. */
+static void config_check(struct parse *p)
+{
+	int i;
+
+	for (i = 0; i < p->cfg->n_lns && !p->err[0]; i++) {
+		const struct lns_config *l = &p->cfg->lns[i];
+
+		p->line = l->line;
+		if (l->require_chap == TRI_YES && l->refuse_chap == TRI_YES)
+			fail(p, "[lns %s]: 'require chap' and 'refuse chap' both yes", l->name);
+		else if (l->require_pap == TRI_YES && l->refuse_pap == TRI_YES)
+			fail(p, "[lns %s]: 'require pap' and 'refuse pap' both yes", l->name);
+		else if (l->require_auth == TRI_NO &&
+			 (l->require_chap == TRI_YES || l->require_pap == TRI_YES))
+			fail(p, "[lns %s]: 'require authentication = no' contradicts 'require %s = yes'",
+			     l->name, l->require_chap == TRI_YES ? "chap" : "pap");
+	}
 }
 
 static void config_defaults(struct config *c, const char *path)
@@ -363,14 +470,22 @@ static void config_defaults(struct config *c, const char *path)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->port = 1701;
+	snprintf(c->auth_file, sizeof(c->auth_file), "%s", "/etc/xl2tpd/l2tp-secrets");
 	c->max_retries = 5;
+	c->max_tunnels = 4000;
+	c->max_tunnels_per_peer = 256;	/* many clients behind one NAT */
+	c->max_half_open = 256;
+	c->max_sessions = 1024;
+	c->max_starting = 64;
+	c->setup_timeout = 30;
 }
 
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	struct config *c = calloc(1, sizeof(*c));
 	struct parse p = { .cfg = c, .err = err, .errlen = errlen };
-	int ret;
+	char *line = NULL;
+	size_t cap = 0;
 
 	if (!c) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -384,10 +499,14 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 		free(c);
 		return -1;
 	}
-	ret = ini_parse_stream(count_lines, &p, on_entry, &p);
+	while (!err[0] && getline(&line, &cap, p.f) >= 0) {
+		p.line++;
+		config_line(&p, line);
+	}
+	free(line);
 	fclose(p.f);
-	if (ret > 0 && !err[0])
-		snprintf(err, errlen, "%s:%d: cannot parse this line", path, ret);
+	if (!err[0])
+		config_check(&p);
 	if (!err[0] && c->n_lns == 0)
 		snprintf(err, errlen, "%s: no [lns] section: nothing to serve", path);
 	if (err[0]) {

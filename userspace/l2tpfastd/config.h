@@ -52,6 +52,14 @@ struct config {
 	char auth_file[CFG_STR];
 	int access_control;		/* peers must match some lns "lac" */
 	int max_retries;
+	int cap_backoff;		/* s: retransmissions at most this far apart */
+	/* What strangers can hold (l2tpfastd's own keys, not xl2tpd's). */
+	int max_tunnels;		/* in all */
+	int max_tunnels_per_peer;	/* from one address */
+	int max_half_open;		/* SCCRP sent, no SCCCN yet */
+	int max_sessions;		/* per tunnel */
+	int max_starting;		/* pppds negotiating at once */
+	int setup_timeout;		/* s: SCCRP->SCCCN and ICRP->ICCN */
 	int debug;			/* any debug key set */
 	struct lns_config lns[CFG_MAX_LNS];
 	int n_lns;

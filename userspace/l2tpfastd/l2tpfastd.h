@@ -16,6 +16,7 @@
 #include "genl.h"
 #include "pool.h"
 #include "reliable.h"
+#include "secrets.h"
 
 #define HELLO_IDLE_MS	60000
 
@@ -24,6 +25,7 @@ struct generation {
 	struct config cfg;
 	struct pool pools[CFG_MAX_LNS];
 	char optfile[CFG_MAX_LNS][256];	/* pppoptfile as pppd gets it */
+	struct secrets secrets;		/* the auth file, as it was read */
 	int refs;
 };
 
@@ -36,6 +38,8 @@ struct session {
 	uint16_t id, peer_id;
 	enum session_state state;
 	uint32_t addr;		/* assigned from the pool (host order), 0: none */
+	uint64_t deadline_ms;	/* S_WAIT_ICCN: given up then */
+	uint64_t started_ms;	/* pppd started; it counts as starting a while */
 	pid_t pppd;
 	int kernel;		/* l2tp_core has it */
 };
@@ -48,6 +52,7 @@ struct tunnel {
 	struct pool *pool;
 	int fd;
 	struct sockaddr_in peer;
+	struct sockaddr_in local;	/* the address the peer called */
 	char peer_str[32];	/* "192.0.2.2:1701", for the logs */
 	char peer_host[64];
 	uint16_t id, peer_id;
@@ -55,6 +60,8 @@ struct tunnel {
 	struct rel rel;		/* Ns/Nr, retransmission, windows */
 	uint64_t last_rx_ms;
 	uint64_t close_ms;	/* T_CLOSING: forget it at this time */
+	uint64_t deadline_ms;	/* T_WAIT_SCCCN: given up then */
+	int dead;		/* torn down; freed once the event batch is done */
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
 	int challenged;
 	int kernel, attached;
@@ -67,26 +74,46 @@ struct lns {
 	const char *conf_path;
 	const char *run_dir;
 	char ip_up[256];	/* pppd's ip-up-script; "" when there is none */
+	char hostname[64];	/* ours, for Host Name and the auth file */
 	int listen_fd, epfd;
 	int hello_ms;		/* HELLO after this long without a message */
 	struct lf_genl l2tp;
 	struct lf_genl fast;	/* l2tpfast's family, if the module is loaded */
 	int have_fast;
 	struct tunnel *tunnels;
-	int n_tunnels;
+	struct tunnel *dead;	/* torn down in this batch of events */
+	int n_tunnels, n_half_open;
 	int stopping;
 };
 
-uint64_t now_ms(void);
+/* Tags of the event loop's own sockets; a tunnel's tag is the tunnel. */
+#define LNS_EV_LISTEN	((void *)1)
+#define LNS_EV_SIGNAL	((void *)2)
+#define LNS_EV_TIMER	((void *)3)
+#define LNS_TICK_MS	200
+#define LNS_RX_BUDGET	64	/* datagrams read per socket per wakeup */
+
+/* lns.c: what the event loop (main.c, or the driver harness) calls. */
+struct generation *generation_load(const char *path, const char *run_dir);
+void generation_put(struct generation *g);
+int lns_open(struct lns *lns);
+void lns_input(struct lns *lns, void *tag);
+void lns_tick(struct lns *lns);
+void lns_reload(struct lns *lns);
+void lns_batch_done(struct lns *lns);
+void lns_stop(struct lns *lns);
+void lns_close(struct lns *lns);
 
 /* tunnel.c */
 void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  const struct ctrl_msg *m, const uint8_t *buf, size_t len);
+		  struct in_addr to, const struct ctrl_msg *m,
+		  const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);
 void tunnel_destroy(struct tunnel *t);
+void tunnel_free_dead(struct lns *lns);
 struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
 				uint16_t peer_id);
 
@@ -95,11 +122,9 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m);
 void session_iccn(struct session *s, const struct ctrl_msg *m);
 void session_cdn(struct session *s, const struct ctrl_msg *m);
 void session_pppd_exited(struct lns *lns, pid_t pid, int status);
+void session_timer(struct session *s, uint64_t now);
 void session_close(struct session *s, uint16_t result, const char *why,
 		   int send_cdn);
 struct session *session_find(struct tunnel *t, uint16_t id);
-
-/* generation handling, main.c */
-void generation_put(struct generation *g);
 
 #endif /* L2TPFASTD_H */

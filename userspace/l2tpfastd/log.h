@@ -6,7 +6,17 @@
 #include <syslog.h>
 
 void log_open(int foreground, int debug);
+/* Nothing less urgent than @prio is logged (the fuzz target's quiet). */
+void log_threshold(int prio);
 void log_msg(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * For what strangers can cause (malformed packets, refused requests): at
+ * most LOG_BURST such lines a second, then one line saying how many were
+ * left out.
+ */
+#define LOG_BURST 10
+void log_limited(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #define log_tunnel(prio, t, fmt, ...) \

@@ -23,12 +23,11 @@ void rel_init(struct rel *r, uint16_t first_nr, uint16_t peer_rws,
 	r->nr = first_nr;
 	r->nr_sent = (uint16_t)(first_nr - 1);
 	r->peer_rws = peer_rws ? peer_rws : 1;
-	if (r->peer_rws > REL_TXQ_MAX)
-		r->peer_rws = REL_TXQ_MAX;
 	r->rws = rws ? rws : 1;
-	if (r->rws > REL_RXQ_MAX + 1)
-		r->rws = REL_RXQ_MAX + 1;
+	if (r->rws > REL_RXQ_MAX)
+		r->rws = REL_RXQ_MAX;
 	r->max_retries = max_retries;
+	r->rto_max_ms = REL_RTO_MAX_MS;
 	r->peer_tunnel_id = peer_tunnel_id;
 	r->xmit = xmit;
 	r->ctx = ctx;
@@ -42,7 +41,11 @@ void rel_free(struct rel *r)
 		free(r->txq[i].buf);
 	for (i = 0; i < r->n_rxq; i++)
 		free(r->rxq[i].buf);
+	free(r->txq);
+	r->txq = NULL;
 	r->n_txq = 0;
+	r->txq_cap = 0;
+	r->txq_bytes = 0;
 	r->n_rxq = 0;
 }
 
@@ -78,8 +81,17 @@ int rel_queue(struct rel *r, const uint8_t *buf, size_t len, uint64_t now)
 {
 	struct rel_msg *x;
 
-	if (r->n_txq == REL_TXQ_MAX || len < L2TP_CTRL_HDR_LEN)
+	if (len < L2TP_CTRL_HDR_LEN || r->txq_bytes + len > REL_TXQ_BYTES)
 		return -1;
+	if (r->n_txq == r->txq_cap) {
+		int cap = r->txq_cap ? 2 * r->txq_cap : 8;
+		struct rel_msg *q = realloc(r->txq, (size_t)cap * sizeof(*q));
+
+		if (!q)
+			return -1;
+		r->txq = q;
+		r->txq_cap = cap;
+	}
 	x = &r->txq[r->n_txq];
 	x->buf = malloc(len);
 	if (!x->buf)
@@ -92,6 +104,7 @@ int rel_queue(struct rel *r, const uint8_t *buf, size_t len, uint64_t now)
 	x->tries = 0;
 	x->due_ms = 0;
 	r->n_txq++;
+	r->txq_bytes += len;
 	rel_flush(r, now);
 	return 0;
 }
@@ -104,9 +117,10 @@ void rel_ack(struct rel *r, uint16_t nr, uint64_t now)
 	if (rel_seq_lt(r->ns, nr))
 		return;
 	for (i = 0; i < r->n_txq; i++) {
-		if (r->txq[i].due_ms && rel_seq_lt(r->txq[i].ns, nr))
+		if (r->txq[i].due_ms && rel_seq_lt(r->txq[i].ns, nr)) {
+			r->txq_bytes -= r->txq[i].len;
 			free(r->txq[i].buf);
-		else
+		} else
 			r->txq[j++] = r->txq[i];
 	}
 	r->n_txq = j;
@@ -191,23 +205,36 @@ void rel_flush_ack(struct rel *r)
 	r->stats.zlbs++;
 }
 
+static uint64_t rel_rto(uint64_t max, int tries)
+{
+	if (tries >= 16 || ((uint64_t)REL_RTO_MS << tries) > max)
+		return max;
+	return (uint64_t)REL_RTO_MS << tries;
+}
+
+uint64_t rel_cycle_ms(int max_retries)
+{
+	uint64_t ms = 0;
+	int i;
+
+	for (i = 0; i <= max_retries; i++)
+		ms += rel_rto(REL_RTO_MAX_MS, i);
+	return ms;
+}
+
 int rel_timer(struct rel *r, uint64_t now)
 {
 	int i;
 
 	for (i = 0; i < r->n_txq; i++) {
 		struct rel_msg *x = &r->txq[i];
-		uint64_t rto;
 
 		if (!x->due_ms || now < x->due_ms)
 			continue;
 		if (x->tries >= r->max_retries)
 			return -1;
 		x->tries++;
-		rto = (uint64_t)REL_RTO_MS << x->tries;
-		if (rto > REL_RTO_MAX_MS)
-			rto = REL_RTO_MAX_MS;
-		x->due_ms = now + rto;
+		x->due_ms = now + rel_rto(r->rto_max_ms, x->tries);
 		rel_xmit(r, x);
 		r->stats.retransmits++;
 	}

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REL_TXQ_MAX	32	/* unacknowledged messages we keep */
-#define REL_RXQ_MAX	16	/* messages held ahead of a gap, at most */
+#define REL_TXQ_BYTES	(256 * 1024)	/* unacknowledged bytes we keep, at most */
+#define REL_RXQ_MAX	64	/* messages held ahead of a gap, at most */
 #define REL_RTO_MS	1000	/* first retransmission after this long */
 #define REL_RTO_MAX_MS	8000	/* back-off stops doubling here */
 
@@ -42,8 +42,10 @@ struct rel {
 	uint16_t rws;		/* how far ahead of nr we hold, ours */
 	uint16_t peer_tunnel_id;	/* for ZLBs */
 	int max_retries;
-	struct rel_msg txq[REL_TXQ_MAX];
-	int n_txq;
+	uint64_t rto_max_ms;	/* back-off stops doubling here */
+	struct rel_msg *txq;	/* oldest first; only the peer's window limits it */
+	int n_txq, txq_cap;
+	size_t txq_bytes;
 	struct rel_msg rxq[REL_RXQ_MAX];
 	int n_rxq;
 	void (*xmit)(void *ctx, const uint8_t *buf, size_t len);
@@ -68,8 +70,8 @@ void rel_free(struct rel *r);
 
 /*
  * Queue a finished message (header and AVPs, @len bytes): it gets the next
- * Ns and goes out as soon as the peer's window allows. -1 when REL_TXQ_MAX
- * messages are unacknowledged already, or out of memory.
+ * Ns and goes out as soon as the peer's window allows. -1 when
+ * REL_TXQ_BYTES are unacknowledged already, or out of memory.
  */
 int rel_queue(struct rel *r, const uint8_t *buf, size_t len, uint64_t now);
 
@@ -88,6 +90,9 @@ uint8_t *rel_next(struct rel *r, size_t *len);
 
 /* Send a ZLB if the peer has not had our current Nr. */
 void rel_flush_ack(struct rel *r);
+
+/* How long a message is sent again and again before it is given up. */
+uint64_t rel_cycle_ms(int max_retries);
 
 /* Retransmit what is due. -1 when a message ran out of retries. */
 int rel_timer(struct rel *r, uint64_t now);

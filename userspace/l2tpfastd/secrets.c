@@ -2,39 +2,81 @@
 /* Tunnel secrets; see secrets.h. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "secrets.h"
 
 static int host_match(const char *pattern, const char *host)
 {
-	return !strcmp(pattern, "*") || !strcmp(pattern, host);
+	return !strcmp(pattern, "*") || !strcasecmp(pattern, host);
 }
 
-int secrets_lookup(const char *path, const char *them, const char *me,
-		   char *secret, size_t len)
+static int secrets_add(struct secrets *s, const char *us, const char *them,
+		       const char *secret)
 {
-	char line[512], a[128], b[128], s[256];
-	FILE *f;
-	int found = -1;
+	struct secret *e = realloc(s->e, (size_t)(s->n + 1) * sizeof(*e));
 
-	if (!path || !path[0])
+	if (!e)
 		return -1;
+	s->e = e;
+	e = &s->e[s->n];
+	e->us = strdup(us);
+	e->them = strdup(them);
+	e->secret = strdup(secret);
+	if (!e->us || !e->them || !e->secret) {
+		free(e->us);
+		free(e->them);
+		free(e->secret);
+		return -1;
+	}
+	s->n++;
+	return 0;
+}
+
+int secrets_load(const char *path, struct secrets *s)
+{
+	char line[1024], us[256], them[256], secret[512];
+	FILE *f;
+	int ret = 0;
+
+	s->e = NULL;
+	s->n = 0;
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (found && fgets(line, sizeof(line), f)) {
-		char *hash = strchr(line, '#');
-
-		if (hash)
-			*hash = '\0';
-		if (sscanf(line, "%127s %127s %255s", a, b, s) != 3)
-			continue;
-		if (host_match(a, them) && host_match(b, me)) {
-			snprintf(secret, len, "%s", s);
-			found = 0;
-		}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "#;")] = '\0';
+		if (sscanf(line, "%255s %255s %511s", us, them, secret) == 3)
+			ret = secrets_add(s, us, them, secret);
 	}
 	fclose(f);
-	return found;
+	if (ret)
+		secrets_free(s);
+	return ret;
+}
+
+void secrets_free(struct secrets *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->e[i].us);
+		free(s->e[i].them);
+		free(s->e[i].secret);
+	}
+	free(s->e);
+	s->e = NULL;
+	s->n = 0;
+}
+
+const char *secrets_find(const struct secrets *s, const char *us, const char *them)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (host_match(s->e[i].us, us) && host_match(s->e[i].them, them))
+			return s->e[i].secret;
+	return NULL;
 }

@@ -20,10 +20,9 @@
 #include <linux/l2tp.h>
 
 #include "l2tp.h"
-#include "l2tpfast.h"
 #include "l2tpfastd.h"
 #include "log.h"
-#include "pppol2tp.h"
+#include "sys.h"
 
 /* CDN result codes (RFC 2661 4.4.2). */
 enum { CDN_CARRIER = 1, CDN_ERROR = 2, CDN_ADMIN = 3, CDN_NO_RESOURCES = 4 };
@@ -98,11 +97,15 @@ static int addr_in_use(const struct lns *lns, uint32_t a)
  * the new configuration overlap: one a session of the other holds stays
  * taken here until that session gives it back (session_addr_put).
  */
-static int session_addr(struct tunnel *t, uint32_t *a)
+static int session_addr(struct tunnel *t, uint32_t *out)
 {
-	while (!pool_get(t->pool, a))
-		if (!addr_in_use(t->lns, *a))
+	uint32_t a;
+
+	while (!pool_get(t->pool, &a))
+		if (!addr_in_use(t->lns, a)) {
+			*out = a;
 			return 0;
+		}
 	return -1;
 }
 
@@ -126,7 +129,6 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 	struct ctrl_out o;
 	struct session *s;
 	uint16_t peer_id;
-	char ip[INET_ADDRSTRLEN];
 
 	if (avp_u16(m, AVP_SESSION_ID, &peer_id) || !peer_id) {
 		log_tunnel(LOG_NOTICE, t, "ICRQ without an Assigned Session ID; ignored");
@@ -134,25 +136,30 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 	}
 	if (session_find_peer(t, peer_id))
 		return;
+	if (m->unknown_mandatory >= 0) {
+		/* RFC 2661 4.2: that call fails, not the tunnel. */
+		log_tunnel(LOG_NOTICE, t, "ICRQ with unknown mandatory AVP %d: call refused",
+			   m->unknown_mandatory);
+		send_cdn(t, 0, peer_id, CDN_ERROR, "unknown mandatory AVP in ICRQ");
+		return;
+	}
+	if (t->n_sessions >= t->gen->cfg.max_sessions) {
+		log_tunnel(LOG_WARNING, t, "ICRQ refused: %d sessions, the 'max sessions per tunnel'",
+			   t->n_sessions);
+		send_cdn(t, 0, peer_id, CDN_NO_RESOURCES, "too many sessions in this tunnel");
+		return;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return;
 	s->t = t;
 	s->peer_id = peer_id;
 	s->id = session_new_id(t);
-	if (t->cfg->assign_ip && t->pool->n && session_addr(t, &s->addr)) {
-		log_session(LOG_WARNING, s, "refused: every address of [lns %s] 'ip range' is in use",
-			    t->cfg->name);
-		send_cdn(t, s->id, peer_id, CDN_NO_RESOURCES,
-			 "no address left in the LNS's ip range");
-		free(s);
-		return;
-	}
+	s->deadline_ms = sys_now_ms() + (uint64_t)t->gen->cfg.setup_timeout * 1000;
 	s->next = t->sessions;
 	t->sessions = s;
 	t->n_sessions++;
-	ip_str(s->addr, ip, sizeof(ip));
-	log_session(LOG_INFO, s, "ICRQ: incoming call, address %s", ip);
+	log_session(LOG_INFO, s, "ICRQ: incoming call");
 	ctrl_begin(&o, MSG_ICRP, t->peer_id, peer_id);
 	ctrl_avp_u16(&o, 1, AVP_SESSION_ID, s->id);
 	tunnel_send(t, &o);
@@ -197,8 +204,16 @@ static void pppd_args(const struct session *s, const char **argv, char bufs[][64
 		argv[i++] = "refuse-pap";
 	if (l->require_auth == TRI_YES)
 		argv[i++] = "auth";
-	if (l->require_auth == TRI_NO || l->refuse_auth == TRI_YES)
+	if (l->require_auth == TRI_NO)
 		argv[i++] = "noauth";
+	if (l->refuse_auth == TRI_YES) {
+		/* xl2tpd's meaning: the LNS does not authenticate itself. */
+		argv[i++] = "refuse-pap";
+		argv[i++] = "refuse-chap";
+		argv[i++] = "refuse-mschap";
+		argv[i++] = "refuse-mschap-v2";
+		argv[i++] = "refuse-eap";
+	}
 	if (l->ppp_name[0]) {
 		argv[i++] = "name";
 		argv[i++] = l->ppp_name;
@@ -209,8 +224,9 @@ static void pppd_args(const struct session *s, const char **argv, char bufs[][64
 		argv[i++] = "file";
 		argv[i++] = t->gen->optfile[l - t->gen->cfg.lns];
 	}
-	argv[i++] = "ipparam";
-	snprintf(bufs[3], 64, "%u %u", t->id, s->id);
+	/* For l2tpfastd-ip-up; an ipparam of the options file stays the operator's. */
+	argv[i++] = "set";
+	snprintf(bufs[3], 64, "L2TPFAST_IDS=%u %u", t->id, s->id);
 	argv[i++] = bufs[3];
 	if (t->lns->ip_up[0]) {
 		argv[i++] = "ip-up-script";
@@ -219,89 +235,75 @@ static void pppd_args(const struct session *s, const char **argv, char bufs[][64
 	argv[i] = NULL;
 }
 
-static pid_t pppd_spawn(struct session *s, int pfd)
+/* pppds started in the last while that have not exited: still negotiating. */
+#define PPPD_STARTING_MS 10000
+
+static int pppds_starting(const struct lns *lns, uint64_t now)
 {
-	const char *argv[48];
-	char bufs[4][64];
-	sigset_t all;
-	pid_t pid;
+	const struct tunnel *t;
+	const struct session *s;
+	int n = 0;
 
-	pppd_args(s, argv, bufs);
-	pid = fork();
-	if (pid != 0)
-		return pid;
-	/* The child: the PPPoL2TP socket as fd 3, nothing else of ours. */
-	if (pfd != 3 && dup2(pfd, 3) < 0)
-		_exit(127);
-	closefrom(4);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	execvp("pppd", (char *const *)argv);
-	_exit(127);
-}
-
-/* What l2tpfast shows for the session; ip-up adds user and interface. */
-static void session_annotate(struct session *s)
-{
-	struct lf_session ls = { 0 };
-	struct timespec ts;
-
-	if (!s->t->attached)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ls.tunnel_id = s->t->id;
-	ls.id = s->id;
-	ls.peer_id = s->peer_id;
-	ls.info.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	snprintf(ls.info.peer_host, sizeof(ls.info.peer_host), "%s", s->t->peer_host);
-	if (s->addr) {
-		uint32_t a = htonl(s->addr);
-
-		ls.info.address.family = AF_INET;
-		memcpy(ls.info.address.addr, &a, 4);
-	}
-	if (lf_session_set(&s->t->lns->fast, &ls))
-		log_session(LOG_WARNING, s, "l2tpfast does not know the session; no figures for it");
+	for (t = lns->tunnels; t; t = t->next)
+		for (s = t->sessions; s; s = s->next)
+			if (s->pppd > 0 && now - s->started_ms < PPPD_STARTING_MS)
+				n++;
+	return n;
 }
 
 void session_iccn(struct session *s, const struct ctrl_msg *m)
 {
 	struct tunnel *t = s->t;
-	struct lf_l2tp_session_cfg c = {
-		.tunnel_id = t->id, .session_id = s->id,
-		.peer_session_id = s->peer_id, .pw_type = L2TP_PWTYPE_PPP,
-		.lns_mode = 1,
-	};
-	int err, pfd;
+	const char *argv[48];
+	char bufs[4][64], ip[INET_ADDRSTRLEN];
+	uint64_t now = sys_now_ms();
+	int err;
 
 	(void)m;
 	if (s->state != S_WAIT_ICCN)
 		return;
-	err = lf_l2tp_session_create(&t->lns->l2tp, &c);
+	if (pppds_starting(t->lns, now) >= t->gen->cfg.max_starting) {
+		log_session(LOG_WARNING, s, "refused: %d pppds are negotiating already ('max starting')",
+			    t->gen->cfg.max_starting);
+		session_close(s, CDN_NO_RESOURCES, "LNS busy: too many calls starting", 1);
+		return;
+	}
+	/* The address is taken now, not at ICRQ: calls never completed hold none. */
+	if (t->cfg->assign_ip && t->pool->n && session_addr(t, &s->addr)) {
+		log_session(LOG_WARNING, s, "refused: every address of [lns %s] 'ip range' is in use",
+			    t->cfg->name);
+		session_close(s, CDN_NO_RESOURCES, "no address left in the LNS's ip range", 1);
+		return;
+	}
+	err = sys_session_create(s);
 	if (err) {
 		log_session(LOG_ERR, s, "kernel session: %s", lf_genl_strerror(err));
 		session_close(s, CDN_ERROR, "LNS cannot create the session", 1);
 		return;
 	}
 	s->kernel = 1;
-	pfd = lf_pppol2tp_connect(t->fd, (const struct sockaddr *)&t->peer,
-				  t->id, t->peer_id, s->id, s->peer_id);
-	if (pfd < 0) {
-		log_session(LOG_ERR, s, "PPPoL2TP socket: %s", strerror(errno));
-		session_close(s, CDN_ERROR, "LNS cannot open a PPPoL2TP socket", 1);
-		return;
-	}
-	session_annotate(s);
-	s->pppd = pppd_spawn(s, pfd);
-	close(pfd);
+	if (t->attached && sys_session_annotate(s))
+		log_session(LOG_WARNING, s, "l2tpfast does not know the session; no figures for it");
+	pppd_args(s, argv, bufs);
+	s->pppd = sys_pppd_start(s, argv);
 	if (s->pppd < 0) {
 		s->pppd = 0;
-		log_session(LOG_ERR, s, "fork: %s", strerror(errno));
+		log_session(LOG_ERR, s, "pppd: %s", strerror(errno));
 		session_close(s, CDN_ERROR, "LNS cannot start pppd", 1);
 		return;
 	}
+	s->started_ms = now;
 	s->state = S_ESTABLISHED;
-	log_session(LOG_INFO, s, "ICCN: call established, pppd %d", (int)s->pppd);
+	ip_str(s->addr, ip, sizeof(ip));
+	log_session(LOG_INFO, s, "ICCN: call established, address %s, pppd %d", ip,
+		    (int)s->pppd);
+}
+
+/* A call the peer never completed: its ICRP went unanswered. */
+void session_timer(struct session *s, uint64_t now)
+{
+	if (s->state == S_WAIT_ICCN && now >= s->deadline_ms)
+		session_close(s, CDN_ERROR, "no ICCN in time", 1);
 }
 
 void session_cdn(struct session *s, const struct ctrl_msg *m)
@@ -357,11 +359,12 @@ void session_close(struct session *s, uint16_t result, const char *why,
 	if (cdn && t->state != T_CLOSING)
 		send_cdn(t, s->id, s->peer_id, result, why);
 	if (s->pppd > 0) {
-		kill(s->pppd, SIGTERM);
+		sys_pppd_stop(s->pppd);
 		s->pppd = 0;
 	}
 	if (s->kernel) {
-		int err = lf_l2tp_session_delete(&t->lns->l2tp, t->id, s->id);
+		int err = sys_session_delete(s);
+
 		if (err && err != -ENOENT && err != -ENODEV)
 			log_session(LOG_WARNING, s, "kernel session delete: %s",
 				    lf_genl_strerror(err));

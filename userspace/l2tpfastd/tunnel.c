@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,10 +24,21 @@
 #include "log.h"
 #include "md5.h"
 #include "secrets.h"
+#include "sys.h"
+
+#define SCCRP_SENDS	3	/* the first and two retransmissions */
 
 /* Result codes of StopCCN (RFC 2661 4.4.2). */
 enum { STOP_CLEAR = 1, STOP_ERROR = 2, STOP_NOT_AUTHORIZED = 4,
        STOP_BAD_VERSION = 5, STOP_SHUTDOWN = 6 };
+
+/* Every state change goes through here: the LNS counts half-open tunnels. */
+static void tunnel_set_state(struct tunnel *t, enum tunnel_state st)
+{
+	if (t->state == T_WAIT_SCCCN && st != T_WAIT_SCCCN)
+		t->lns->n_half_open--;
+	t->state = st;
+}
 
 static void peer_str(const struct sockaddr_in *a, char *buf, size_t len)
 {
@@ -76,7 +86,7 @@ static void tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct tunnel *t = ctx;
 
-	if (send(t->fd, buf, len, 0) < 0)
+	if (sys_send(t->fd, buf, len, NULL) < 0)
 		log_tunnel(LOG_DEBUG, t, "send: %s", strerror(errno));
 }
 
@@ -92,78 +102,67 @@ static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
 
 	avp_u16(m, AVP_TUNNEL_ID, &peer_id);
 	peer_str(to, who, sizeof(who));
-	log_msg(LOG_NOTICE, "tunnel -/%u %s: refused: %s", peer_id, who, why);
+	log_limited(LOG_NOTICE, "tunnel -/%u %s: refused: %s", peer_id, who, why);
 	ctrl_begin(&o, MSG_STOPCCN, peer_id, 0);
 	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, 0);
 	ctrl_avp_result(&o, result, error, why);
 	len = ctrl_finish(&o, 0, (uint16_t)(m->ns + 1));
 	if (len)
-		sendto(lns->listen_fd, o.buf, len, 0, (const struct sockaddr *)to,
-		       sizeof(*to));
+		sys_send(lns->listen_fd, o.buf, len, to);
 }
 
 /* Another tunnel already has this peer address and port. */
-static int peer_endpoint_taken(struct lns *lns, const struct sockaddr_in *peer)
+static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
+			    const struct sockaddr_in *peer)
 {
 	struct tunnel *t;
 
 	for (t = lns->tunnels; t; t = t->next)
 		if (t->fd >= 0 && t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
-		    t->peer.sin_port == peer->sin_port)
+		    t->peer.sin_port == peer->sin_port &&
+		    t->local.sin_port == local->sin_port &&
+		    (t->local.sin_addr.s_addr == local->sin_addr.s_addr ||
+		     t->local.sin_addr.s_addr == INADDR_ANY ||
+		     local->sin_addr.s_addr == INADDR_ANY))
 			return 1;
 	return 0;
 }
 
 /*
- * The socket of a tunnel: the listening address and port, connected to the
- * peer. A second tunnel from the same peer address and port (xl2tpd opens
- * one per [lac] section, all from its one port) cannot have the same
- * four-tuple: it answers from a port of its own, as RFC 2661 8.1 allows.
+ * The socket of a tunnel: the address the SCCRQ was sent to (so replies
+ * leave from it, whatever routing would pick) and the listening port,
+ * connected to the peer. A second tunnel from the same peer address and
+ * port (xl2tpd opens one per [lac] section, all from its one port) cannot
+ * have the same four-tuple: it answers from a port of its own, as RFC 2661
+ * 8.1 allows.
  */
-static int tunnel_socket(struct lns *lns, const struct sockaddr_in *peer)
+static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 {
-	struct sockaddr_in local = {
-		.sin_family = AF_INET,
-		.sin_port = htons(lns->gen->cfg.port),
-		.sin_addr = lns->gen->cfg.listen_addr,
-	};
-	int one = 1, fd;
+	struct lns *lns = t->lns;
 
-	if (peer_endpoint_taken(lns, peer))
-		local.sin_port = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
-	    connect(fd, (const struct sockaddr *)peer, sizeof(*peer))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	t->local.sin_family = AF_INET;
+	t->local.sin_port = htons(lns->gen->cfg.port);
+	t->local.sin_addr = lns->gen->cfg.listen_addr;
+	if (local_addr.s_addr != INADDR_ANY)
+		t->local.sin_addr = local_addr;
+	if (four_tuple_taken(lns, &t->local, &t->peer))
+		t->local.sin_port = 0;
+	return sys_udp_tunnel(&t->local, &t->peer);
 }
 
 /* l2tp_core's tunnel on our socket, followed by l2tpfast when it is there. */
 static int tunnel_kernel(struct tunnel *t)
 {
-	struct lf_l2tp_tunnel_cfg c = {
-		.tunnel_id = t->id, .peer_tunnel_id = t->peer_id,
-		.version = 2, .fd = t->fd,
-	};
-	struct lf_tunnel_attach a = {
-		.id = t->id, .peer_id = t->peer_id, .version = 2, .fd = t->fd,
-	};
 	int err;
 
-	err = lf_l2tp_tunnel_create(&t->lns->l2tp, &c);
+	err = sys_tunnel_create(t);
 	if (err) {
 		log_tunnel(LOG_ERR, t, "kernel tunnel: %s", lf_genl_strerror(err));
 		return -1;
 	}
 	t->kernel = 1;
 	if (t->lns->have_fast) {
-		err = lf_tunnel_attach(&t->lns->fast, &a);
+		err = sys_tunnel_attach(t);
 		if (err)
 			log_tunnel(LOG_WARNING, t, "l2tpfast attach: %s; no figures for this tunnel",
 				   lf_genl_strerror(err));
@@ -185,20 +184,20 @@ static void challenge_response(uint8_t type, const char *secret,
 	md5_final(&c, out);
 }
 
+/* Our name towards the peer: the section's hostname, else the host's. */
+static const char *lns_host(const struct lns *lns, const struct lns_config *l)
+{
+	return l->hostname[0] ? l->hostname : lns->hostname;
+}
+
 static const char *tunnel_secret(const struct tunnel *t)
 {
-	static char secret[256];
-
-	if (secrets_lookup(t->lns->gen->cfg.auth_file, t->peer_host,
-			   t->cfg->hostname[0] ? t->cfg->hostname : "*",
-			   secret, sizeof(secret)))
-		return NULL;
-	return secret;
+	return secrets_find(&t->gen->secrets, lns_host(t->lns, t->cfg), t->peer_host);
 }
 
 static void send_sccrp(struct tunnel *t, const struct ctrl_msg *m)
 {
-	const char *host = t->cfg->hostname[0] ? t->cfg->hostname : "l2tpfast";
+	const char *host = lns_host(t->lns, t->cfg);
 	const char *secret = tunnel_secret(t);
 	struct ctrl_out o;
 
@@ -245,13 +244,15 @@ static int sccrq_auth(struct tunnel *t, const struct ctrl_msg *m, const char **w
 }
 
 static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
-			 const struct ctrl_msg *m)
+			 struct in_addr to, const struct ctrl_msg *m)
 {
 	const struct lns_config *l;
 	uint16_t peer_id, ver = 0;
+	const struct config *c = &lns->gen->cfg;
 	const char *why = NULL;
 	struct tunnel *t, *o2;
 	uint16_t rws = 4, rws16;
+	int same_peer = 0;
 
 	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id)
 		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
@@ -277,10 +278,21 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		return refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0,
 				    "access control: peer not listed in any lns 'lac'");
 	for (o2 = lns->tunnels; o2; o2 = o2->next)
-		if (l->exclusive && o2->state != T_CLOSING &&
-		    o2->peer.sin_addr.s_addr == from->sin_addr.s_addr)
-			return refuse_sccrq(lns, from, m, STOP_ERROR, 0,
-					    "exclusive: this peer already has a tunnel");
+		if (o2->peer.sin_addr.s_addr == from->sin_addr.s_addr &&
+		    o2->state != T_CLOSING)
+			same_peer++;
+	if (l->exclusive && same_peer)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 0,
+				    "exclusive: this peer already has a tunnel");
+	if (lns->n_tunnels >= c->max_tunnels)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 4,
+				    "LNS full: 'max tunnels' reached");
+	if (same_peer >= c->max_tunnels_per_peer)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 4,
+				    "this address has 'max tunnels per peer' tunnels already");
+	if (lns->n_half_open >= c->max_half_open)
+		return refuse_sccrq(lns, from, m, STOP_ERROR, 4,
+				    "LNS busy: 'max half-open' tunnels waiting for SCCCN");
 
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -297,14 +309,23 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 	t->id = tunnel_new_id(lns);
 	if (!avp_u16(m, AVP_RWS, &rws16) && rws16)
 		rws = rws16;
+	/*
+	 * Until SCCCN the peer may be a spoofed address: the SCCRP goes out
+	 * at most SCCRP_SENDS times, and the tunnel waits setup_timeout.
+	 */
 	rel_init(&t->rel, (uint16_t)(m->ns + 1), (uint16_t)rws,
-		 (uint16_t)l->tunnel_rws, lns->gen->cfg.max_retries, peer_id,
+		 (uint16_t)l->tunnel_rws, SCCRP_SENDS - 1, peer_id,
 		 tunnel_xmit, t);
-	t->last_rx_ms = now_ms();
+	if (c->cap_backoff)
+		t->rel.rto_max_ms = (uint64_t)c->cap_backoff * 1000;
+	t->last_rx_ms = sys_now_ms();
+	t->deadline_ms = t->last_rx_ms + (uint64_t)c->setup_timeout * 1000;
 	t->fd = -1;
+	t->state = T_WAIT_SCCCN;
 	t->next = lns->tunnels;
 	lns->tunnels = t;
 	lns->n_tunnels++;
+	lns->n_half_open++;
 
 	if (sccrq_auth(t, m, &why)) {
 		log_tunnel(LOG_NOTICE, t, "refused: %s", why);
@@ -312,15 +333,14 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		tunnel_destroy(t);
 		return;
 	}
-	t->fd = tunnel_socket(lns, from);
+	t->fd = tunnel_socket(t, to);
 	if (t->fd < 0 || tunnel_kernel(t)) {
 		log_tunnel(LOG_ERR, t, "cannot set up the tunnel: %s", strerror(errno));
 		refuse_sccrq(lns, from, m, STOP_ERROR, 0, "LNS cannot set up the tunnel");
 		tunnel_destroy(t);
 		return;
 	}
-	epoll_ctl(lns->epfd, EPOLL_CTL_ADD, t->fd,
-		  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = t });
+	sys_watch(lns, t->fd, t);
 	log_tunnel(LOG_INFO, t, "SCCRQ from host '%s' for [lns %s]", t->peer_host,
 		   l->name);
 	send_sccrp(t, m);
@@ -332,30 +352,31 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
  * it gives in the clear, in the section its address selects.
  */
 void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  const struct ctrl_msg *m, const uint8_t *buf, size_t len)
+		  struct in_addr to, const struct ctrl_msg *m,
+		  const uint8_t *buf, size_t len)
 {
 	const struct lns_config *l;
 	struct ctrl_msg *full;
-	char host[64], secret[256];
-	const char *why;
+	const char *why, *secret = NULL;
+	char host[64];
 
 	if (!m->hidden_pending)
-		return sccrq_accept(lns, from, m);
+		return sccrq_accept(lns, from, to, m);
 	l = config_lns_for(&lns->gen->cfg, ntohl(from->sin_addr.s_addr));
 	avp_str(m, AVP_HOST_NAME, host, sizeof(host));
 	full = malloc(sizeof(*full));
 	if (!full)
 		return;
-	if (!l || secrets_lookup(lns->gen->cfg.auth_file, host,
-				 l->hostname[0] ? l->hostname : "*",
-				 secret, sizeof(secret)))
+	if (l)
+		secret = secrets_find(&lns->gen->secrets, lns_host(lns, l), host);
+	if (!secret)
 		why = "SCCRQ has hidden AVPs but the LNS has no secret for its Host Name";
 	else if (!ctrl_parse(buf, len, secret, full, &why))
 		why = NULL;
 	if (why)
 		refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0, why);
 	else
-		sccrq_accept(lns, from, full);
+		sccrq_accept(lns, from, to, full);
 	free(full);
 }
 
@@ -365,20 +386,20 @@ void tunnel_send(struct tunnel *t, struct ctrl_out *o)
 
 	if (!len)
 		return;
-	if (rel_queue(&t->rel, o->buf, len, now_ms())) {
+	if (rel_queue(&t->rel, o->buf, len, sys_now_ms())) {
 		log_tunnel(LOG_ERR, t, "%d control messages unacknowledged; tearing down",
 			   t->rel.n_txq);
-		t->state = T_CLOSING;
-		t->close_ms = now_ms();
+		tunnel_set_state(t, T_CLOSING);
+		t->close_ms = sys_now_ms();
 	}
 }
 
 /* The peer has everything before nr. */
 static void tunnel_acked(struct tunnel *t, uint16_t nr)
 {
-	rel_ack(&t->rel, nr, now_ms());
+	rel_ack(&t->rel, nr, sys_now_ms());
 	if (t->state == T_CLOSING && !t->rel.n_txq && !t->close_ms)
-		t->close_ms = now_ms() + 2000;
+		t->close_ms = sys_now_ms() + 2000;
 }
 
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
@@ -393,7 +414,7 @@ void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
 	ctrl_begin(&o, MSG_STOPCCN, t->peer_id, 0);
 	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, t->id);
 	ctrl_avp_result(&o, result, 0, why);
-	t->state = T_CLOSING;
+	tunnel_set_state(t, T_CLOSING);
 	t->close_ms = 0;	/* once acknowledged, or retries run out */
 	tunnel_send(t, &o);
 }
@@ -408,9 +429,40 @@ static void peer_stopccn(struct tunnel *t, const struct ctrl_msg *m)
 	log_tunnel(LOG_NOTICE, t, "StopCCN from the peer (result %u): tearing down", result);
 	while (t->sessions)
 		session_close(t->sessions, 0, "peer sent StopCCN", 0);
-	t->state = T_CLOSING;
-	/* Stay a moment to acknowledge a retransmitted StopCCN. */
-	t->close_ms = now_ms() + 3000;
+	tunnel_set_state(t, T_CLOSING);
+	/*
+	 * Stay a full retransmission cycle (RFC 2661 5.7) to acknowledge a
+	 * StopCCN our acknowledgement of which was lost.
+	 */
+	t->close_ms = sys_now_ms() + rel_cycle_ms(t->gen->cfg.max_retries);
+}
+
+static void send_hello(struct tunnel *t)
+{
+	struct ctrl_out o;
+
+	ctrl_begin(&o, MSG_HELLO, t->peer_id, 0);
+	tunnel_send(t, &o);
+}
+
+/*
+ * A new tunnel from the address and port of older ones: either the peer
+ * keeps several (xl2tpd, one per [lac] section) or it restarted and the
+ * old ones are dead. A HELLO on each tells: a restarted peer does not
+ * acknowledge it, and the old tunnel goes once its retries run out.
+ */
+static void tunnel_probe_siblings(struct tunnel *t)
+{
+	struct tunnel *o;
+
+	for (o = t->lns->tunnels; o; o = o->next)
+		if (o != t && o->state == T_ESTABLISHED && !o->rel.n_txq &&
+		    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
+		    o->peer.sin_port == t->peer.sin_port) {
+			log_tunnel(LOG_INFO, o, "the peer began tunnel %u from the same address and port: HELLO to check this one is alive",
+				   t->id);
+			send_hello(o);
+		}
 }
 
 static void scccn(struct tunnel *t, const struct ctrl_msg *m)
@@ -434,8 +486,10 @@ static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 			return;
 		}
 	}
-	t->state = T_ESTABLISHED;
+	tunnel_set_state(t, T_ESTABLISHED);
+	t->rel.max_retries = t->gen->cfg.max_retries;
 	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'", t->peer_host);
+	tunnel_probe_siblings(t);
 }
 
 static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
@@ -446,7 +500,9 @@ static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
 		   msg_type_name(m->type), m->session_id, m->ns, m->nr);
 	if (m->session_id)
 		s = session_find(t, m->session_id);
-	if (m->unknown_mandatory >= 0 && m->type != MSG_STOPCCN) {
+	/* An ICRQ's own: that call is refused (session_icrq), not the tunnel. */
+	if (m->unknown_mandatory >= 0 && m->type != MSG_STOPCCN &&
+	    !(m->type == MSG_ICRQ && !s)) {
 		if (s)
 			session_close(s, 2, "unknown mandatory AVP", 1);
 		else
@@ -479,7 +535,7 @@ static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
 			session_cdn(s, m);
 		break;
 	default:
-		log_tunnel(LOG_NOTICE, t, "%s (type %u) is not for an LNS; ignored",
+		log_tunnel(LOG_INFO, t, "%s (type %u) is not for an LNS; ignored",
 			   msg_type_name(m->type), m->type);
 	}
 }
@@ -491,7 +547,7 @@ static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
 	uint8_t *held;
 	const char *why;
 
-	t->last_rx_ms = now_ms();
+	t->last_rx_ms = sys_now_ms();
 	tunnel_acked(t, m->nr);
 	if (m->zlb)
 		return;
@@ -521,16 +577,57 @@ static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
 	rel_flush_ack(&t->rel);
 }
 
-void tunnel_input(struct tunnel *t)
+/*
+ * An SCCRQ on a tunnel's socket: the peer's address and port are the
+ * tunnel's (a connected socket wins over the listening one). The same
+ * Assigned Tunnel ID is this tunnel's SCCRQ again; another one is a new
+ * tunnel: a peer that restarted, or one that keeps several.
+ */
+static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 {
-	uint8_t buf[2048];
 	struct ctrl_msg *m = malloc(sizeof(*m));
+	uint16_t peer_id = 0;
 	const char *why;
-	ssize_t n;
 
 	if (!m)
 		return;
-	while ((n = recv(t->fd, buf, sizeof(buf), 0)) >= 0) {
+	if (ctrl_parse(buf, len, ctrl_secret_later, m, &why)) {
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: malformed SCCRQ dropped: %s",
+			    t->id, t->peer_id, t->peer_str, why);
+	} else if (m->type != MSG_SCCRQ) {
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: %s for tunnel 0 dropped",
+			    t->id, t->peer_id, t->peer_str, msg_type_name(m->type));
+	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id) {
+		tunnel_message(t, m, buf, len);	/* acknowledged as a duplicate */
+	} else if (!t->lns->stopping) {
+		tunnel_sccrq(t->lns, &t->peer, t->local.sin_addr, m, buf, len);
+	}
+	free(m);
+}
+
+/* The Tunnel ID of a control message's header; -1 if it is too short. */
+static int header_tunnel_id(const uint8_t *buf, size_t len)
+{
+	size_t off = (buf[0] & (L2TP_HDR_L >> 8)) ? 4 : 2;
+
+	return len >= off + 2 ? buf[off] << 8 | buf[off + 1] : -1;
+}
+
+void tunnel_input(struct tunnel *t)
+{
+	uint8_t buf[2048];
+	struct ctrl_msg *m;
+	const char *why;
+	int budget = LNS_RX_BUDGET;
+	ssize_t n;
+
+	if (t->dead)
+		return;		/* torn down earlier in this batch of events */
+	m = malloc(sizeof(*m));
+	if (!m)
+		return;
+	while (!t->dead && budget-- > 0 &&
+	       (n = sys_recv(t->fd, buf, sizeof(buf), NULL, NULL)) >= 0) {
 		/*
 		 * l2tp_core hands up data for a session it does not have
 		 * (one just closed): nothing for the control connection.
@@ -539,16 +636,22 @@ void tunnel_input(struct tunnel *t)
 			log_tunnel(LOG_DEBUG, t, "data packet for a session the kernel does not have: dropped");
 			continue;
 		}
+		if (header_tunnel_id(buf, (size_t)n) == 0) {
+			tunnel_sccrq_again(t, buf, (size_t)n);
+			continue;
+		}
 		if (ctrl_parse(buf, (size_t)n, tunnel_secret(t), m, &why)) {
-			log_tunnel(LOG_NOTICE, t, "malformed control message dropped: %s", why);
+			log_limited(LOG_NOTICE, "tunnel %u/%u %s: malformed control message dropped: %s",
+				    t->id, t->peer_id, t->peer_str, why);
 			continue;
 		}
 		if (m->tunnel_id != t->id) {
-			log_tunnel(LOG_NOTICE, t, "message for tunnel %u dropped", m->tunnel_id);
+			log_limited(LOG_NOTICE, "tunnel %u/%u %s: message for tunnel %u dropped",
+				    t->id, t->peer_id, t->peer_str, m->tunnel_id);
 			continue;
 		}
 		tunnel_message(t, m, buf, (size_t)n);
-		if (t->state == T_CLOSING && t->close_ms && t->close_ms <= now_ms())
+		if (t->state == T_CLOSING && t->close_ms && t->close_ms <= sys_now_ms())
 			break;
 	}
 	free(m);
@@ -556,11 +659,21 @@ void tunnel_input(struct tunnel *t)
 
 void tunnel_timer(struct tunnel *t, uint64_t now)
 {
-	struct ctrl_out o;
+	struct session *s, *next;
 
 	if (t->state == T_CLOSING && t->close_ms && now >= t->close_ms) {
 		tunnel_destroy(t);
 		return;
+	}
+	if (t->state == T_WAIT_SCCCN && now >= t->deadline_ms) {
+		log_tunnel(LOG_INFO, t, "no SCCCN within %d s: forgotten",
+			   t->gen->cfg.setup_timeout);
+		tunnel_destroy(t);
+		return;
+	}
+	for (s = t->sessions; s; s = next) {
+		next = s->next;
+		session_timer(s, now);
 	}
 	if (rel_timer(&t->rel, now)) {
 		log_tunnel(LOG_NOTICE, t, "no acknowledgement after %d retransmissions: peer gone, tearing down",
@@ -570,30 +683,39 @@ void tunnel_timer(struct tunnel *t, uint64_t now)
 	}
 	if (t->state == T_ESTABLISHED && !t->rel.n_txq &&
 	    now - t->last_rx_ms >= (uint64_t)t->lns->hello_ms) {
-		ctrl_begin(&o, MSG_HELLO, t->peer_id, 0);
-		tunnel_send(t, &o);
+		send_hello(t);
 		t->last_rx_ms = now;	/* one HELLO per idle interval */
 	}
 }
 
+/*
+ * Everything of the tunnel goes: its sessions, l2tp_core's tunnel, its
+ * socket, its place in the list. The memory stays until the batch of
+ * events being handled is done (tunnel_free_dead()), since a later event
+ * of the same batch may still name it.
+ */
 void tunnel_destroy(struct tunnel *t)
 {
 	struct lns *lns = t->lns;
 	struct tunnel **pp;
 
+	if (t->dead)
+		return;
 	while (t->sessions)
 		session_close(t->sessions, 0, "tunnel torn down", 0);
 	if (t->attached)
-		lf_tunnel_detach(&lns->fast, t->id);
+		sys_tunnel_detach(t);
 	if (t->kernel) {
-		int err = lf_l2tp_tunnel_delete(&lns->l2tp, t->id);
+		int err = sys_tunnel_delete(t);
+
 		if (err && err != -ENOENT && err != -ENODEV)
 			log_tunnel(LOG_WARNING, t, "kernel tunnel delete: %s",
 				   lf_genl_strerror(err));
 	}
 	if (t->fd >= 0) {
-		epoll_ctl(lns->epfd, EPOLL_CTL_DEL, t->fd, NULL);
-		close(t->fd);
+		sys_unwatch(lns, t->fd);
+		sys_close(t->fd);
+		t->fd = -1;
 	}
 	log_tunnel(LOG_INFO, t, "tunnel closed");
 	for (pp = &lns->tunnels; *pp; pp = &(*pp)->next)
@@ -602,7 +724,20 @@ void tunnel_destroy(struct tunnel *t)
 			break;
 		}
 	lns->n_tunnels--;
-	rel_free(&t->rel);
-	generation_put(t->gen);
-	free(t);
+	tunnel_set_state(t, T_CLOSING);
+	t->dead = 1;
+	t->next = lns->dead;
+	lns->dead = t;
+}
+
+void tunnel_free_dead(struct lns *lns)
+{
+	struct tunnel *t;
+
+	while ((t = lns->dead)) {
+		lns->dead = t->next;
+		rel_free(&t->rel);
+		generation_put(t->gen);
+		free(t);
+	}
 }

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2tpfastd's engine (tunnel.c, session.c, lns.c, reliable.c...) on the
+ * host under ASan/UBSan, driven by scripted LACs through the model of the
+ * system in lns-model.c: timers fire when the script says, pppds exit when
+ * it says, and events come in the batches epoll would make of them.
+ *
+ * Each scenario is one of the ways the daemon went wrong before: a tunnel
+ * freed while a later event of its batch still named it; half-open tunnels
+ * and calls that held an fd, a kernel tunnel or a pool address forever; a
+ * reload within one second that deleted the live pppd options file; 33
+ * messages in flight that tore a tunnel down; a peer's new SCCRQ dropped
+ * while its old tunnel lived; a shift by the retry count.
+ */
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lns-model.h"
+#include "log.h"
+
+static int n_test, n_fail;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%s %d - ", cond ? "ok" : "not ok", n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static const char conf_small[] =
+	"[global]\n"
+	"port = 1701\n"
+	"[lns default]\n"
+	"ip range = 10.9.0.10-10.9.0.13\n"
+	"local ip = 10.9.0.1\n"
+	"require chap = yes\n"
+	"pppoptfile = /dev/null\n";
+
+static uint16_t icrp_session(struct peer *p)
+{
+	struct ctrl_msg m;
+	uint16_t sid = 0;
+
+	if (peer_recv(p, &m) == MSG_ICRP)
+		avp_u16(&m, AVP_SESSION_ID, &sid);
+	return sid;
+}
+
+/* SCCRQ, SCCRP, SCCCN: an established tunnel. */
+static int establish(struct lns *lns, struct peer *p)
+{
+	peer_sccrq(p);
+	model_pump(lns);
+	if (peer_recv(p, NULL) != MSG_SCCRP)
+		return -1;
+	peer_scccn(p);
+	model_pump(lns);
+	peer_recv(p, NULL);
+	return lns->tunnels && lns->tunnels->state == T_ESTABLISHED ? 0 : -1;
+}
+
+/* ICRQ, ICRP, ICCN: the LNS's session id, 0 on failure. */
+static uint16_t call(struct lns *lns, struct peer *p, uint16_t sid)
+{
+	uint16_t lsid;
+
+	peer_icrq(p, sid);
+	model_pump(lns);
+	lsid = icrp_session(p);
+	if (!lsid)
+		return 0;
+	peer_iccn(p, lsid, sid);
+	model_pump(lns);
+	peer_recv(p, NULL);
+	return lsid;
+}
+
+static void test_handshake(void)
+{
+	struct lns *lns;
+	struct peer p;
+	uint16_t lsid;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	ok(lns != NULL, "handshake: the LNS starts on the model");
+	if (!lns)
+		return;
+	peer_init(&p, "198.51.100.7", 1701, lns, 7);
+	ok(!establish(lns, &p), "SCCRQ, SCCRP, SCCCN: tunnel established");
+	ok(model.kernel_tunnels == 1 && model.attached == 1,
+	   "... l2tp_core has the tunnel, l2tpfast is attached");
+	lsid = call(lns, &p, 70);
+	ok(lsid && model.kernel_sessions == 1 && model.n_pppd == 1,
+	   "ICRQ, ICRP, ICCN: kernel session and pppd");
+	ok(lns->tunnels->pool->n_used == 1, "... one pool address taken");
+	peer_cdn(&p, lsid, 70);
+	model_pump(lns);
+	ok(!model.kernel_sessions && !model.n_pppd && !lns->tunnels->pool->n_used,
+	   "CDN: session, pppd and address gone");
+	peer_stopccn(&p);
+	model_pump(lns);
+	model_advance(lns, 40000);
+	ok(!lns->tunnels && !model.kernel_tunnels && !model.attached &&
+	   model.n_open == 1, "StopCCN: tunnel, kernel tunnel, socket gone (the listening socket left)");
+	model_lns_stop(lns);
+}
+
+/*
+ * A tunnel whose close deadline passes in the same batch as junk on its
+ * socket: the timer tears it down, then the socket's event comes.
+ */
+static void test_uaf_batch(void)
+{
+	struct lns *lns;
+	struct peer p;
+	uint8_t junk[20] = { 0xc8, 0x02, 0, 20 };
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.8", 1701, lns, 8);
+	ok(!establish(lns, &p), "batch: tunnel established");
+	peer_stopccn(&p);
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	model.now += 60000;	/* past its close time */
+	model_deliver(&p.addr, &p.lns, junk, sizeof(junk));
+	model_batch(lns, 1);	/* the timer first, then the socket */
+	ok(!lns->tunnels && !model.kernel_tunnels,
+	   "a tunnel torn down by the timer is not touched by its socket's event in the same batch");
+	model_lns_stop(lns);
+}
+
+static void test_half_open(void)
+{
+	static const char conf[] =
+		"[global]\n"
+		"max half-open = 50\n"
+		"[lns default]\n"
+		"ip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p;
+	uint64_t sent0;
+	int i, sccrps;
+	char ip[32];
+
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.9", 1701, lns, 9);
+	peer_sccrq(&p);
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	peer_zlb(&p);		/* SCCRP acknowledged, no SCCCN ever */
+	model_pump(lns);
+	model_advance(lns, 29000);
+	ok(lns->n_tunnels == 1, "half-open: the tunnel waits for SCCCN (29 s)");
+	model_advance(lns, 2000);
+	ok(!lns->n_tunnels && !model.kernel_tunnels && model.n_open == 1,
+	   "... and is gone after 30 s: no tunnel, kernel tunnel or socket left");
+
+	/* A spoofed SCCRQ: what does it draw? */
+	peer_init(&p, "203.0.113.1", 1701, lns, 1);
+	sent0 = model.sent;
+	peer_sccrq(&p);
+	model_pump(lns);
+	model_advance(lns, 60000);
+	sccrps = (int)(model.sent - sent0);
+	ok(sccrps <= 3 && !lns->n_tunnels,
+	   "a spoofed SCCRQ draws %d SCCRPs (at most 3) and is forgotten", sccrps);
+	peer_recv(&p, NULL);
+
+	/* 1,000 spoofed SCCRQs from 200 addresses. */
+	for (i = 0; i < 1000; i++) {
+		snprintf(ip, sizeof(ip), "203.0.113.%d", 1 + i % 200);
+		peer_init(&p, ip, (uint16_t)(1701 + i / 200), lns, (uint16_t)(1 + i));
+		peer_sccrq(&p);
+		if (i % 50 == 49)
+			model_pump(lns);
+	}
+	model_pump(lns);
+	ok(lns->n_tunnels <= 50 && model.n_open <= 51,
+	   "1000 spoofed SCCRQs: %d half-open tunnels, %d sockets (cap 50)",
+	   lns->n_tunnels, model.n_open);
+	model_advance(lns, 31000);
+	ok(!lns->n_tunnels && model.n_open == 1, "... all forgotten 30 s later");
+	model_lns_stop(lns);
+}
+
+static void test_icrq_no_iccn(void)
+{
+	struct lns *lns;
+	struct peer p;
+	int i, held = 0;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.10", 1701, lns, 10);
+	establish(lns, &p);
+	for (i = 0; i < 4; i++) {
+		peer_icrq(&p, (uint16_t)(100 + i));
+		model_pump(lns);
+		held += icrp_session(&p) != 0;
+	}
+	ok(held == 4 && !lns->tunnels->pool->n_used,
+	   "4 ICRQs without ICCN: %d calls answered, %u of 4 pool addresses taken",
+	   held, lns->tunnels->pool->n_used);
+	ok(call(lns, &p, 200) && lns->tunnels->pool->n_used == 1,
+	   "... a fifth call completes and gets an address");
+	model_advance(lns, 31000);
+	ok(lns->tunnels->n_sessions == 1,
+	   "... the 4 never completed are given up after 30 s (%d session left)",
+	   lns->tunnels->n_sessions);
+	model_lns_stop(lns);
+}
+
+/* SIGHUP twice in one second while a tunnel of the first generation lives. */
+static void test_reload_optfile(void)
+{
+	static const char conf[] =
+		"[lns default]\n"
+		"ip range = 10.9.0.10-10.9.0.13\n"
+		"pppoptfile = /tmp/lns-driver-options\n";
+	struct lns *lns;
+	struct peer p;
+	struct stat st;
+	FILE *f = fopen("/tmp/lns-driver-options", "w");
+
+	if (f) {
+		fputs("ms-dns 10.9.0.1\n", f);
+		fclose(f);
+	}
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.11", 1701, lns, 11);
+	establish(lns, &p);
+	model_lns_reload(lns, NULL);
+	model_lns_reload(lns, NULL);
+	ok(!stat(lns->gen->optfile[0], &st) && (st.st_mode & 0777) == 0600,
+	   "reloaded twice in a second: the options file is there, mode 0600");
+	peer_stopccn(&p);
+	model_pump(lns);
+	model_advance(lns, 40000);
+	ok(!lns->tunnels && !stat(lns->gen->optfile[0], &st),
+	   "... and still there once the first generation's tunnel is gone");
+	model_lns_stop(lns);
+	unlink("/tmp/lns-driver-options");
+}
+
+/* 40 pppds exit at once: 40 CDNs to send, the peer's window is 4. */
+static void test_many_cdns(void)
+{
+	static const char conf[] =
+		"[lns default]\n"
+		"ip range = 10.9.0.10-10.9.0.200\n";
+	uint16_t lsid[40];
+	struct lns *lns;
+	struct peer p;
+	int i, got = 0, rounds;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.12", 1701, lns, 12);
+	establish(lns, &p);
+	for (i = 0; i < 40; i++)
+		lsid[i] = call(lns, &p, (uint16_t)(1 + i));
+	ok(lns->tunnels->n_sessions == 40 && model.n_pppd == 40, "40 sessions up");
+	(void)lsid;
+	for (i = 0; i < MODEL_PPPDS; i++)
+		if (model.pppd[i])
+			model_pppd_exit(lns, model.pppd[i], 0);
+	ok(lns->tunnels && lns->tunnels->state == T_ESTABLISHED && !lns->tunnels->n_sessions,
+	   "40 pppds exit at once: the tunnel stays");
+	for (rounds = 0; rounds < 40 && got < 40; rounds++) {
+		got += peer_count(&p, MSG_CDN);
+		peer_recv(&p, NULL);
+		peer_zlb(&p);
+		model_pump(lns);
+	}
+	ok(got == 40, "... and the peer gets all 40 CDNs, 4 at a time (%d)", got);
+	model_lns_stop(lns);
+}
+
+/* The peer restarts: its new SCCRQ comes from the same address and port. */
+static void test_restart(void)
+{
+	struct lns *lns;
+	struct peer p, again;
+	int n;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.13", 1701, lns, 13);
+	establish(lns, &p);
+	peer_sccrq(&p);		/* the same SCCRQ again */
+	model_pump(lns);
+	ok(lns->n_tunnels == 1, "an SCCRQ with the same Assigned Tunnel ID is a retransmission");
+	peer_recv(&p, NULL);
+	again = p;
+	again.tunnel_id = 14;
+	again.lns = model.fd[lns->listen_fd].local;
+	again.lns.sin_addr = p.lns.sin_addr;
+	peer_sccrq(&again);	/* lands on the old tunnel's connected socket */
+	model_pump(lns);
+	n = peer_recv(&again, NULL);
+	ok(lns->n_tunnels == 2 && n == MSG_SCCRP,
+	   "a new Assigned Tunnel ID from the same address and port: a new tunnel, SCCRP sent");
+	peer_scccn(&again);
+	model_pump(lns);
+	ok(call(lns, &again, 1) != 0, "... which carries a call at once");
+	model_advance(lns, 40000);
+	ok(lns->n_tunnels == 1,
+	   "the old tunnel, whose peer is gone, is torn down after an unanswered HELLO (%d left)",
+	   lns->n_tunnels);
+	model_lns_stop(lns);
+}
+
+static void test_max_retries(void)
+{
+	static const char conf[] =
+		"[global]\n"
+		"max retries = 100\n"
+		"[lns default]\n"
+		"ip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.14", 1701, lns, 14);
+	establish(lns, &p);
+	lns->tunnels->last_rx_ms = 0;
+	model_advance(lns, 61000 + 100 * 8000);
+	ok(!lns->n_tunnels, "max retries = 100: HELLO retried 100 times, then the tunnel goes");
+	model_lns_stop(lns);
+}
+
+static void test_icrq_unknown_mandatory(void)
+{
+	struct lns *lns;
+	struct peer p;
+	struct ctrl_out o;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.15", 1701, lns, 15);
+	establish(lns, &p);
+	ctrl_begin(&o, MSG_ICRQ, p.lns_tunnel_id, 0);
+	ctrl_avp_u16(&o, 1, AVP_SESSION_ID, 5);
+	ctrl_avp_u16(&o, 1, 39 + 20, 1);	/* not an AVP of RFC 2661 */
+	peer_send(&p, &o);
+	model_pump(lns);
+	ok(peer_recv(&p, NULL) == MSG_CDN && lns->n_tunnels == 1 &&
+	   lns->tunnels->state == T_ESTABLISHED,
+	   "an unknown mandatory AVP in an ICRQ: a CDN for that call, the tunnel stays");
+	model_lns_stop(lns);
+}
+
+int main(void)
+{
+	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
+	printf("TAP version 13\n# l2tpfastd's engine on the model\n");
+	test_handshake();
+	test_uaf_batch();
+	test_half_open();
+	test_icrq_no_iccn();
+	test_reload_optfile();
+	test_many_cdns();
+	test_restart();
+	test_max_retries();
+	test_icrq_unknown_mandatory();
+	model_cleanup();
+	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
+	return n_fail != 0;
+}

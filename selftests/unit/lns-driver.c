@@ -369,6 +369,33 @@ static void test_icrq_unknown_mandatory(void)
 	model_lns_stop(lns);
 }
 
+/* An ICCN with Sequencing Required: the kernel session numbers its data. */
+static void test_sequencing(void)
+{
+	struct lns *lns;
+	struct peer p;
+	struct ctrl_out o;
+	uint16_t lsid;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.16", 1701, lns, 16);
+	establish(lns, &p);
+	ok(call(lns, &p, 1) && !model.last_seq, "a call without Sequencing Required: no sequence numbers");
+	peer_icrq(&p, 2);
+	model_pump(lns);
+	lsid = icrp_session(&p);
+	ctrl_begin(&o, MSG_ICCN, p.lns_tunnel_id, lsid);
+	ctrl_avp_u32(&o, 1, AVP_TX_SPEED, 100000000);
+	ctrl_avp_u32(&o, 1, AVP_FRAMING_TYPE, 1);
+	ctrl_avp(&o, 1, AVP_SEQ_REQUIRED, NULL, 0);
+	peer_send(&p, &o);
+	model_pump(lns);
+	ok(model.kernel_sessions == 2 && model.last_seq == 1,
+	   "an ICCN with Sequencing Required: the kernel session sends and expects Ns/Nr");
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -382,6 +409,7 @@ int main(void)
 	test_restart();
 	test_max_retries();
 	test_icrq_unknown_mandatory();
+	test_sequencing();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

@@ -39,6 +39,7 @@ struct model {
 	uint64_t now;
 	int n_open;			/* sockets open now */
 	int kernel_tunnels, kernel_sessions, attached;
+	int last_seq;			/* the last session made: sequencing on */
 	struct model_fd fd[MODEL_FDS];
 	pid_t pppd[MODEL_PPPDS];	/* live pppds; 0: free slot */
 	int n_pppd, pppd_started, pppd_stopped;

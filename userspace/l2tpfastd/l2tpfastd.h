@@ -42,6 +42,7 @@ struct session {
 	uint64_t started_ms;	/* pppd started; it counts as starting a while */
 	pid_t pppd;
 	int kernel;		/* l2tp_core has it */
+	int seq;		/* the peer's ICCN asked for Sequencing Required */
 };
 
 struct tunnel {

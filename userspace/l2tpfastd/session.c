@@ -259,9 +259,10 @@ void session_iccn(struct session *s, const struct ctrl_msg *m)
 	uint64_t now = sys_now_ms();
 	int err;
 
-	(void)m;
 	if (s->state != S_WAIT_ICCN)
 		return;
+	/* RFC 2661 4.4.6: data packets carry Ns and Nr both ways. */
+	s->seq = m->avp[AVP_SEQ_REQUIRED].val != NULL;
 	if (pppds_starting(t->lns, now) >= t->gen->cfg.max_starting) {
 		log_session(LOG_WARNING, s, "refused: %d pppds are negotiating already ('max starting')",
 			    t->gen->cfg.max_starting);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,7 +155,7 @@ int sys_session_create(struct session *s)
 	struct lf_l2tp_session_cfg c = {
 		.tunnel_id = s->t->id, .session_id = s->id,
 		.peer_session_id = s->peer_id, .pw_type = L2TP_PWTYPE_PPP,
-		.lns_mode = 1,
+		.lns_mode = 1, .seq = (uint8_t)s->seq,
 	};
 
 	return lf_l2tp_session_create(&s->t->lns->l2tp, &c);
@@ -203,15 +204,19 @@ pid_t sys_pppd_start(struct session *s, const char *const *argv)
 {
 	const struct tunnel *t = s->t;
 	sigset_t none;
-	pid_t pid;
+	pid_t pid, parent;
 	int pfd, err;
 
 	pfd = lf_pppol2tp_connect(t->fd, (const struct sockaddr *)&t->peer,
 				  t->id, t->peer_id, s->id, s->peer_id);
 	if (pfd < 0)
 		return -1;
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
+		/* Ends with us: a pppd outliving l2tpfastd holds a dead call. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 		/* The PPPoL2TP socket as fd 3, nothing else of ours. */
 		if (pfd != 3 && dup2(pfd, 3) < 0)
 			_exit(127);

@@ -50,7 +50,9 @@ int lf_l2tp_session_create(struct lf_genl *g, const struct lf_l2tp_session_cfg *
 	    nla_put_u32(msg, L2TP_ATTR_SESSION_ID, c->session_id) ||
 	    nla_put_u32(msg, L2TP_ATTR_PEER_SESSION_ID, c->peer_session_id) ||
 	    nla_put_u16(msg, L2TP_ATTR_PW_TYPE, c->pw_type) ||
-	    (c->lns_mode && nla_put_u8(msg, L2TP_ATTR_LNS_MODE, 1))) {
+	    (c->lns_mode && nla_put_u8(msg, L2TP_ATTR_LNS_MODE, 1)) ||
+	    (c->seq && (nla_put_u8(msg, L2TP_ATTR_SEND_SEQ, 1) ||
+			nla_put_u8(msg, L2TP_ATTR_RECV_SEQ, 1)))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -25,6 +25,7 @@ struct lf_l2tp_session_cfg {
 	uint32_t peer_session_id;
 	uint16_t pw_type;	/* L2TP_PWTYPE_PPP, L2TP_PWTYPE_ETH */
 	uint8_t lns_mode;
+	uint8_t seq;		/* send and expect sequence numbers on data */
 };
 
 /* L2TP_ATTR_STATS as the kernel reports it for a tunnel or a session. */

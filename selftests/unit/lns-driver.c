@@ -328,6 +328,61 @@ static void test_restart(void)
 	model_lns_stop(lns);
 }
 
+static int tunnel_count_state(const struct lns *lns, enum tunnel_state st)
+{
+	const struct tunnel *t;
+	int n = 0;
+
+	for (t = lns->tunnels; t; t = t->next)
+		n += t->state == st;
+	return n;
+}
+
+/* With 'exclusive': the restarted peer's tunnel replaces the old one, a spoofed SCCRQ does not. */
+static void test_restart_exclusive(void)
+{
+	static const char conf[] =
+		"[lns default]\n"
+		"exclusive = yes\n"
+		"ip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p, spoof, again;
+	uint16_t old_id;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.17", 1701, lns, 17);
+	establish(lns, &p);
+	old_id = lns->tunnels->id;
+	spoof = p;
+	spoof.tunnel_id = 99;
+	spoof.lns = model.fd[lns->listen_fd].local;
+	spoof.lns.sin_addr = p.lns.sin_addr;
+	peer_sccrq(&spoof);	/* no SCCCN will follow: the spoofer sees no SCCRP */
+	model_pump(lns);
+	model_advance(lns, 40000);
+	peer_zlb(&p);		/* the real peer is alive */
+	model_pump(lns);
+	ok(lns->n_tunnels == 1 && lns->tunnels->id == old_id &&
+	   lns->tunnels->state == T_ESTABLISHED,
+	   "exclusive: a spoofed SCCRQ from the peer's address and port leaves its tunnel alone");
+	again = spoof;
+	again.tunnel_id = 18;
+	peer_recv(&p, NULL);
+	peer_sccrq(&again);
+	model_pump(lns);
+	peer_recv(&again, NULL);
+	peer_scccn(&again);
+	model_pump(lns);
+	ok(lns->n_tunnels == 2 && tunnel_count_state(lns, T_CLOSING) == 1,
+	   "exclusive: the restarted peer's tunnel established, the old one sent StopCCN");
+	model_advance(lns, 40000);
+	ok(lns->n_tunnels == 1 && lns->tunnels->id != old_id &&
+	   lns->tunnels->state == T_ESTABLISHED,
+	   "exclusive: the restarted peer's new tunnel replaces the old one once established");
+	model_lns_stop(lns);
+}
+
 static void test_max_retries(void)
 {
 	static const char conf[] =
@@ -407,6 +462,7 @@ int main(void)
 	test_reload_optfile();
 	test_many_cdns();
 	test_restart();
+	test_restart_exclusive();
 	test_max_retries();
 	test_icrq_unknown_mandatory();
 	test_sequencing();

@@ -252,7 +252,7 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 	const char *why = NULL;
 	struct tunnel *t, *o2;
 	uint16_t rws = 4, rws16;
-	int same_peer = 0;
+	int same_peer = 0, other_port = 0;
 
 	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id)
 		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
@@ -279,9 +279,13 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 				    "access control: peer not listed in any lns 'lac'");
 	for (o2 = lns->tunnels; o2; o2 = o2->next)
 		if (o2->peer.sin_addr.s_addr == from->sin_addr.s_addr &&
-		    o2->state != T_CLOSING)
+		    o2->state != T_CLOSING) {
 			same_peer++;
-	if (l->exclusive && same_peer)
+			/* The same port: a restart, settled at SCCCN. */
+			if (o2->peer.sin_port != from->sin_port)
+				other_port++;
+		}
+	if (l->exclusive && other_port)
 		return refuse_sccrq(lns, from, m, STOP_ERROR, 0,
 				    "exclusive: this peer already has a tunnel");
 	if (lns->n_tunnels >= c->max_tunnels)
@@ -446,10 +450,12 @@ static void send_hello(struct tunnel *t)
 }
 
 /*
- * A new tunnel from the address and port of older ones: either the peer
- * keeps several (xl2tpd, one per [lac] section) or it restarted and the
- * old ones are dead. A HELLO on each tells: a restarted peer does not
- * acknowledge it, and the old tunnel goes once its retries run out.
+ * A new tunnel, now established, from the address and port of older ones:
+ * either the peer keeps several (xl2tpd, one per [lac] section) or it
+ * restarted and the old ones are dead. A HELLO on each tells: a restarted
+ * peer does not acknowledge it, and the old tunnel goes once its retries
+ * run out. With 'exclusive', the peer has one tunnel: the new one, which
+ * only the peer itself could establish (its SCCCN names our tunnel id).
  */
 static void tunnel_probe_siblings(struct tunnel *t)
 {
@@ -459,6 +465,10 @@ static void tunnel_probe_siblings(struct tunnel *t)
 		if (o != t && o->state == T_ESTABLISHED && !o->rel.n_txq &&
 		    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
 		    o->peer.sin_port == t->peer.sin_port) {
+			if (t->cfg->exclusive) {
+				tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
+				continue;
+			}
 			log_tunnel(LOG_INFO, o, "the peer began tunnel %u from the same address and port: HELLO to check this one is alive",
 				   t->id);
 			send_hello(o);

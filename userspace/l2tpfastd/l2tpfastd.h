@@ -62,6 +62,9 @@ struct tunnel {
 	uint64_t last_rx_ms;
 	uint64_t close_ms;	/* T_CLOSING: forget it at this time */
 	uint64_t deadline_ms;	/* T_WAIT_SCCCN: given up then */
+	uint64_t probe_ms;	/* a HELLO asks whether the peer still has it */
+	uint64_t n_rx, probe_rx;	/* messages from the peer; when probed */
+	uint64_t probe_ok_ms;	/* it did: other tunnels from there until then */
 	int dead;		/* torn down; freed once the event batch is done */
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
 	int challenged;

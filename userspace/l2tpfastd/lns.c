@@ -203,6 +203,7 @@ void lns_tick(struct lns *lns)
 	struct tunnel *t, *next;
 	uint64_t now = sys_now_ms();
 
+	log_limited_flush();
 	for (t = lns->tunnels; t; t = next) {
 		next = t->next;
 		tunnel_timer(t, now);

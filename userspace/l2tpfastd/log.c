@@ -36,25 +36,35 @@ void log_msg(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+static time_t limited_second;
+static unsigned long limited_n, limited_dropped;
+static int limited_prio;
+
+/* A new second: say how many were left out in the last one. */
+void log_limited_flush(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec == limited_second)
+		return;
+	if (limited_dropped)
+		log_msg(limited_prio, "%lu more such messages left out", limited_dropped);
+	limited_second = ts.tv_sec;
+	limited_n = 0;
+	limited_dropped = 0;
+}
+
 void log_limited(int prio, const char *fmt, ...)
 {
-	static time_t second;
-	static unsigned long n, dropped;
-	struct timespec ts;
 	va_list ap;
 
 	if (prio == LOG_DEBUG && !debug_on)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (ts.tv_sec != second) {
-		if (dropped)
-			log_msg(prio, "%lu more such messages left out", dropped);
-		second = ts.tv_sec;
-		n = 0;
-		dropped = 0;
-	}
-	if (++n > LOG_BURST) {
-		dropped++;
+	log_limited_flush();
+	if (++limited_n > LOG_BURST) {
+		limited_dropped++;
+		limited_prio = prio;
 		return;
 	}
 	va_start(ap, fmt);

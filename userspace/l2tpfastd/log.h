@@ -18,6 +18,8 @@ void log_msg(int prio, const char *fmt, ...)
 #define LOG_BURST 10
 void log_limited(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Called now and then: the count of what was left out gets out in time. */
+void log_limited_flush(void);
 
 #define log_tunnel(prio, t, fmt, ...) \
 	log_msg(prio, "tunnel %u/%u %s: " fmt, (t)->id, (t)->peer_id, \

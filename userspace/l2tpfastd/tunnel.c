@@ -28,6 +28,17 @@
 
 #define SCCRP_SENDS	3	/* the first and two retransmissions */
 
+/*
+ * A new SCCRQ from the address and port of a live tunnel: a peer that
+ * crashed and redials, a spoofer, or a peer that keeps several tunnels.
+ * The tunnel is probed with HELLO: unanswered for PROBE_MS, it goes and
+ * the peer's next SCCRQ makes a new tunnel on the same ports (which the
+ * clients expect, xl2tpd and IPsec policies alike); answered, it stays,
+ * and for PROBE_OK_MS new SCCRQs from there are new tunnels beside it.
+ */
+#define PROBE_MS	3000
+#define PROBE_OK_MS	60000
+
 /* Result codes of StopCCN (RFC 2661 4.4.2). */
 enum { STOP_CLEAR = 1, STOP_ERROR = 2, STOP_NOT_AUTHORIZED = 4,
        STOP_BAD_VERSION = 5, STOP_SHUTDOWN = 6 };
@@ -450,29 +461,22 @@ static void send_hello(struct tunnel *t)
 }
 
 /*
- * A new tunnel, now established, from the address and port of older ones:
- * either the peer keeps several (xl2tpd, one per [lac] section) or it
- * restarted and the old ones are dead. A HELLO on each tells: a restarted
- * peer does not acknowledge it, and the old tunnel goes once its retries
- * run out. With 'exclusive', the peer has one tunnel: the new one, which
- * only the peer itself could establish (its SCCCN names our tunnel id).
+ * A new tunnel, now established, from the address and port of older ones
+ * that answered their probe (tunnel_new_sccrq): with 'exclusive', the
+ * peer has one tunnel, the new one, which only the peer itself could
+ * establish (its SCCCN names our tunnel id).
  */
-static void tunnel_probe_siblings(struct tunnel *t)
+static void tunnel_replace_siblings(struct tunnel *t)
 {
 	struct tunnel *o;
 
+	if (!t->cfg->exclusive)
+		return;
 	for (o = t->lns->tunnels; o; o = o->next)
-		if (o != t && o->state == T_ESTABLISHED && !o->rel.n_txq &&
+		if (o != t && o->state == T_ESTABLISHED &&
 		    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
-		    o->peer.sin_port == t->peer.sin_port) {
-			if (t->cfg->exclusive) {
-				tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
-				continue;
-			}
-			log_tunnel(LOG_INFO, o, "the peer began tunnel %u from the same address and port: HELLO to check this one is alive",
-				   t->id);
-			send_hello(o);
-		}
+		    o->peer.sin_port == t->peer.sin_port)
+			tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
 }
 
 static void scccn(struct tunnel *t, const struct ctrl_msg *m)
@@ -499,7 +503,7 @@ static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 	tunnel_set_state(t, T_ESTABLISHED);
 	t->rel.max_retries = t->gen->cfg.max_retries;
 	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'", t->peer_host);
-	tunnel_probe_siblings(t);
+	tunnel_replace_siblings(t);
 }
 
 static void dispatch(struct tunnel *t, const struct ctrl_msg *m)
@@ -558,6 +562,7 @@ static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
 	const char *why;
 
 	t->last_rx_ms = sys_now_ms();
+	t->n_rx++;
 	tunnel_acked(t, m->nr);
 	if (m->zlb)
 		return;
@@ -593,6 +598,32 @@ static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
  * Assigned Tunnel ID is this tunnel's SCCRQ again; another one is a new
  * tunnel: a peer that restarted, or one that keeps several.
  */
+static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
+			     const uint8_t *buf, size_t len)
+{
+	struct lns *lns = t->lns;
+	struct sockaddr_in peer = t->peer;
+	struct in_addr local = t->local.sin_addr;
+	uint64_t now = sys_now_ms();
+
+	if (t->state == T_CLOSING) {
+		/* Its peer is done with it: the address and port are free. */
+		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer: closed at once");
+		tunnel_destroy(t);
+		tunnel_sccrq(lns, &peer, local, m, buf, len);
+	} else if (now < t->probe_ok_ms) {
+		/* The peer answered a probe lately: it keeps several tunnels. */
+		tunnel_sccrq(lns, &peer, local, m, buf, len);
+	} else if (!t->probe_ms) {
+		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer's address and port: HELLO to see whether this tunnel is still its");
+		t->probe_ms = now;
+		t->probe_rx = t->n_rx;
+		if (!t->rel.n_txq)
+			send_hello(t);
+	}
+	/* Else a probe is on: the peer sends its SCCRQ again. */
+}
+
 static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 {
 	struct ctrl_msg *m = malloc(sizeof(*m));
@@ -610,7 +641,7 @@ static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id) {
 		tunnel_message(t, m, buf, len);	/* acknowledged as a duplicate */
 	} else if (!t->lns->stopping) {
-		tunnel_sccrq(t->lns, &t->peer, t->local.sin_addr, m, buf, len);
+		tunnel_new_sccrq(t, m, buf, len);
 	}
 	free(m);
 }
@@ -678,6 +709,14 @@ void tunnel_timer(struct tunnel *t, uint64_t now)
 	if (t->state == T_WAIT_SCCCN && now >= t->deadline_ms) {
 		log_tunnel(LOG_INFO, t, "no SCCCN within %d s: forgotten",
 			   t->gen->cfg.setup_timeout);
+		tunnel_destroy(t);
+		return;
+	}
+	if (t->probe_ms && t->n_rx != t->probe_rx) {
+		t->probe_ms = 0;	/* answered: the peer keeps it */
+		t->probe_ok_ms = now + PROBE_OK_MS;
+	} else if (t->probe_ms && now >= t->probe_ms + PROBE_MS) {
+		log_tunnel(LOG_NOTICE, t, "the peer restarted (a new SCCRQ, no answer here): torn down for its new tunnel");
 		tunnel_destroy(t);
 		return;
 	}

@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# l2tpfastd where clients and strangers misbehave, with Debian's xl2tpd as
+# the clients and the seed's server configuration (exclusive = yes):
+#  - a client that crashes and redials from the same port gets a new
+#    session at once;
+#  - 5,000 spoofed SCCRQs from 20 addresses leave the fd count and RSS
+#    bounded and an established session pinging, and are forgotten;
+#  - on a host with two addresses, a tunnel answers from the one called;
+#  - the control channel under 20% loss and reordering still comes up;
+#  - kill -9 l2tpfastd: no kernel tunnel and no pppd of it lingers.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lns-lib.sh"
+need_root
+
+SPOOFED=${L2TPFAST_SPOOFED_SCCRQS:-5000}
+modprobe l2tpfast
+modprobe l2tp_ppp
+lns_topo
+lns_seed_config
+mark=$(dmesg_mark)
+ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
+	>>"$LNS_RUN/lns.log" 2>&1 &
+lns_pid=$!
+sleep 0.5
+
+n_fds() { ls "/proc/$lns_pid/fd" | wc -l; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$lns_pid/status"; }
+
+echo "# --- a client crashes and redials from the same port ---"
+lac_instance r1 alice alicepw 1701
+check "PPP up" ppp_up "$NS_C" 1 40
+fds0=$(n_fds)
+rss0=$(rss_kb)
+kill -9 "$(cat "$LNS_RUN/xl2tpd-r1.pid")" $(ns_pppd "$NS_C") 2>/dev/null
+check "the client's PPP is gone" wait_for 10 0 n_ppp "$NS_C"
+t0=$(date +%s)
+lac_instance r1 alice alicepw 1701
+if check "it redials from port 1701 and gets PPP within 20 s" ppp_up "$NS_C" 1 20; then
+	diag "PPP up again after $(( $(date +%s) - t0 )) s"
+else
+	diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -12)"
+fi
+check "... and the old tunnel is gone (exclusive: replaced)" wait_for 40 1 n_tunnels
+
+echo "# --- $SPOOFED spoofed SCCRQs from 20 addresses ---"
+for i in $(seq 100 119); do
+	ip -n "$NS_C" addr add "192.0.2.$i/24" dev cli0
+done
+ip netns exec "$NS_C" ping -q -c 200 -i 0.1 -W 1 10.1.20.30 >"$LNS_RUN/ping.out" 2>&1 &
+pinger=$!
+ip netns exec "$NS_C" /usr/bin/python3 - "$SPOOFED" "$SRV_IP" <<'PY'
+import socket, struct, sys
+n, lns = int(sys.argv[1]), sys.argv[2]
+def avp(t, v):
+    return struct.pack("!HHH", 0x8000 | (6 + len(v)), 0, t) + v
+socks = []
+for a in range(100, 120):
+    for p in range(50):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("192.0.2.%d" % a, 0))
+        socks.append(s)
+for i in range(n):
+    body = (avp(0, struct.pack("!H", 1)) + avp(2, struct.pack("!H", 0x0100)) +
+            avp(3, struct.pack("!I", 3)) + avp(7, b"spoofed") +
+            avp(9, struct.pack("!H", 1 + i % 65535)))
+    hdr = struct.pack("!HHHHHH", 0xC802, 12 + len(body), 0, 0, 0, 0)
+    socks[i % len(socks)].sendto(hdr + body, (lns, 1701))
+PY
+sleep 3
+fds1=$(n_fds)
+rss1=$(rss_kb)
+diag "l2tpfastd: $fds0 fds, $rss0 kB RSS before; $fds1 fds, $rss1 kB after"
+check "fds bounded by 'max half-open' (256): $fds1" test "$fds1" -le $((fds0 + 256 + 4))
+check "RSS grew less than 8 MB: $rss0 -> $rss1 kB" test $((rss1 - rss0)) -lt 8192
+check "the established session still pings" \
+	ip netns exec "$NS_C" ping -q -c 5 -i 0.2 -W 2 10.1.20.30
+check "half-open tunnels forgotten after the setup timeout" wait_for 45 "$fds0" n_fds
+wait "$pinger"
+lost=$(sed -n 's/.* \([0-9]*\)% packet loss.*/\1/p' "$LNS_RUN/ping.out")
+check "pings during the flood: ${lost:-?}% lost (under 10%)" test "${lost:-100}" -lt 10
+check "the refusals were logged at most 10 a second" \
+	grep -q "more such messages left out" "$LNS_RUN/lns.log"
+for i in $(seq 100 119); do
+	ip -n "$NS_C" addr del "192.0.2.$i/24" dev cli0
+done
+
+echo "# --- a host with two addresses answers from the one called ---"
+ip -n "$NS_S" addr add 192.0.2.11/24 dev srv0
+printf '[global]\nport = 1702\n\n[lac two]\nlns = 192.0.2.11\npppoptfile = /etc/ppp/options.two\nlength bit = yes\nautodial = yes\nredial = no\n' \
+	>"$ETC_C/xl2tpd/two.conf"
+printf '%s\n' noauth "name bob" "password bobpw" nodefaultroute noipv6 noccp \
+	mtu 1400 mru 1400 >"$ETC_C/ppp/options.two"
+ip netns exec "$NS_C" xl2tpd -D -c /etc/xl2tpd/two.conf -p "$LNS_RUN/xl2tpd-two.pid" \
+	-C "$LNS_RUN/xl2tpd-two.control" >"$LNS_RUN/xl2tpd-two.log" 2>&1 &
+check "PPP up through 192.0.2.11" ppp_up "$NS_C" 2 40
+expect "its tunnel socket is bound to 192.0.2.11:1701" 1 \
+	"$(ip netns exec "$NS_S" ss -uan state established | grep -c '192.0.2.11:1701 *192.0.2.2:1702')"
+
+echo "# --- 20% loss and reordering on the control channel ---"
+if modprobe sch_netem 2>/dev/null; then
+	ip netns exec "$NS_C" tc qdisc add dev cli0 root netem loss 20% delay 20ms 10ms reorder 25% 50%
+	ip netns exec "$NS_S" tc qdisc add dev srv0 root netem loss 20% delay 20ms 10ms reorder 25% 50%
+	lac_instance lossy carol carolpw 1703
+	check "a client comes up through the loss" ppp_up "$NS_C" 3 90
+	ip netns exec "$NS_C" tc qdisc del dev cli0 root
+	ip netns exec "$NS_S" tc qdisc del dev srv0 root
+else
+	skip "a client comes up through the loss" "sch_netem is not available in this kernel"
+fi
+
+echo "# --- kill -9 l2tpfastd with live sessions ---"
+check "sessions live" test "$(n_server_pppd)" -ge 2
+kill -9 "$lns_pid"
+wait "$lns_pid" 2>/dev/null
+check "no kernel tunnel of it lingers" wait_for 10 "" server_l2tp_tunnels
+check "no pppd of it lingers" wait_for 20 0 n_server_pppd
+starts=$(grep -c "listening on" "$LNS_RUN/lns.log")
+ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
+	>>"$LNS_RUN/lns.log" 2>&1 &
+lns_pid=$!
+started() { grep -c "listening on" "$LNS_RUN/lns.log"; }
+check "it starts again" wait_for 5 $((starts + 1)) started
+kill -TERM "$lns_pid"
+wait "$lns_pid"
+
+expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"
+done_tap

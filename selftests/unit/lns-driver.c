@@ -303,15 +303,25 @@ static void test_restart(void)
 	struct lns *lns;
 	struct peer p, again;
 	uint64_t t0;
-	int n = -1;
+	int n = -1, i;
 
 	model_reset();
 	lns = model_lns_start(conf_small);
 	peer_init(&p, "198.51.100.13", 1701, lns, 13);
 	establish(lns, &p);
-	peer_sccrq(&p);		/* the same SCCRQ again */
+	again = p;
+	peer_sccrq(&again);	/* the same SCCRQ again (p keeps its Ns, Nr) */
 	model_pump(lns);
-	ok(lns->n_tunnels == 1, "an SCCRQ with the same Assigned Tunnel ID is a retransmission");
+	ok(peer_count(&p, MSG_HELLO) == 1,
+	   "its SCCRQ again on an established tunnel: a LAC that restarted with the same id? HELLO");
+	for (i = 0; i < 8; i++) {	/* it had not: it answers */
+		peer_recv(&p, NULL);
+		peer_zlb(&p);
+		model_pump(lns);
+		model_advance(lns, 10000);
+	}
+	ok(lns->n_tunnels == 1 && lns->tunnels->state == T_ESTABLISHED,
+	   "... answered: the tunnel stays");
 	peer_recv(&p, NULL);
 	again = p;
 	again.tunnel_id = 14;
@@ -369,6 +379,133 @@ static void test_spoofed_sccrq(const char *conf, const char *what)
 	   "%s10 spoofed SCCRQs from a live peer's address and port: its tunnel and call stay", what);
 	model_advance(lns, 40000);
 	ok(lns->n_tunnels == 1, "%s... and what they started is forgotten", what);
+	model_lns_stop(lns);
+}
+
+/* A peer whose tunnel is closing (its StopCCN) redials at once. */
+static void test_redial_after_stopccn(void)
+{
+	struct lns *lns;
+	struct peer p;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.19", 1701, lns, 19);
+	establish(lns, &p);
+	peer_stopccn(&p);
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	p.tunnel_id = 20;
+	p.lns = model.fd[lns->listen_fd].local;
+	p.lns.sin_addr.s_addr = htonl(0xc0000201);
+	peer_sccrq(&p);
+	model_pump(lns);
+	ok(peer_recv(&p, NULL) == MSG_SCCRP && p.lns.sin_port == htons(1701) &&
+	   lns->n_tunnels == 1,
+	   "the peer closed its tunnel and redials: SCCRP at once, from port 1701");
+	model_lns_stop(lns);
+}
+
+/* A probe's HELLO or its answer lost: the live peer keeps its tunnel. */
+static void test_probe_loss(void)
+{
+	struct lns *lns;
+	struct peer p, spoof;
+	uint16_t id;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.20", 1701, lns, 20);
+	establish(lns, &p);
+	id = lns->tunnels->id;
+	spoof = p;
+	spoof.tunnel_id = 77;
+	peer_sccrq(&spoof);
+	model_pump(lns);
+	peer_recv(&p, NULL);	/* lost: no answer */
+	model_advance(lns, 1200);
+	peer_recv(&p, NULL);	/* lost again */
+	model_advance(lns, 600);
+	ok(peer_count(&p, MSG_HELLO) >= 1, "the probe's HELLO goes out again within 2 s");
+	peer_recv(&p, NULL);
+	peer_zlb(&p);		/* this one gets through */
+	model_pump(lns);
+	model_advance(lns, 5000);
+	ok(lns->n_tunnels == 1 && lns->tunnels->id == id,
+	   "two HELLOs lost, the third answered: the tunnel stays");
+	model_lns_stop(lns);
+}
+
+/* With 'exclusive', a peer keeping a second tunnel ends up with the new one. */
+static void test_exclusive_replace(void)
+{
+	static const char conf[] =
+		"[lns default]\n"
+		"exclusive = yes\n"
+		"ip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p, second;
+	uint16_t id;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	peer_init(&p, "198.51.100.21", 1701, lns, 21);
+	establish(lns, &p);
+	id = lns->tunnels->id;
+	second = p;
+	second.tunnel_id = 22;
+	peer_sccrq(&second);
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	peer_zlb(&p);		/* the probe is answered */
+	model_pump(lns);
+	model_advance(lns, 400);
+	peer_sccrq(&second);	/* its retransmission: a tunnel beside it */
+	model_pump(lns);
+	ok(peer_recv(&second, NULL) == MSG_SCCRP, "probe answered: the second SCCRQ gets its SCCRP");
+	peer_scccn(&second);
+	model_pump(lns);
+	model_advance(lns, 40000);
+	ok(lns->n_tunnels == 1 && lns->tunnels->id != id,
+	   "exclusive: once established, the new tunnel replaced the old one");
+	model_lns_stop(lns);
+}
+
+/* One address opens and closes tunnels: what it holds stays within its cap. */
+static void test_per_peer_cap(void)
+{
+	static const char conf[] =
+		"[global]\n"
+		"max tunnels per peer = 4\n"
+		"[lns default]\n"
+		"ip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p;
+	uint64_t sent0;
+	int i;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	for (i = 0; i < 40; i++) {
+		peer_init(&p, "198.51.100.22", (uint16_t)(2000 + i), lns, (uint16_t)(1 + i));
+		if (!establish(lns, &p)) {
+			peer_stopccn(&p);
+			model_pump(lns);
+		}
+	}
+	ok(lns->n_tunnels <= 4, "40 tunnels opened and closed from one address: %d held (cap 4)",
+	   lns->n_tunnels);
+	/* Refusals to spoofed sources: at most 50 answers a second. */
+	sent0 = model.sent;
+	for (i = 0; i < 500; i++) {
+		peer_init(&p, "198.51.100.22", (uint16_t)(3000 + i), lns, (uint16_t)(100 + i));
+		peer_sccrq(&p);
+		if (i % 50 == 49)
+			model_pump(lns);
+	}
+	model_pump(lns);
+	ok(model.sent - sent0 <= 50, "500 SCCRQs over the cap in under a second: %d StopCCNs sent (at most 50)",
+	   (int)(model.sent - sent0));
 	model_lns_stop(lns);
 }
 
@@ -454,6 +591,10 @@ int main(void)
 	test_spoofed_sccrq(conf_small, "");
 	test_spoofed_sccrq("[lns default]\nexclusive = yes\nip range = 10.9.0.10-10.9.0.13\n",
 			   "exclusive: ");
+	test_redial_after_stopccn();
+	test_probe_loss();
+	test_exclusive_replace();
+	test_per_peer_cap();
 	test_max_retries();
 	test_icrq_unknown_mandatory();
 	test_sequencing();

@@ -265,6 +265,8 @@ static int global_key(struct parse *p, const char *k, const char *v)
 		return set_int(p, &c->max_tunnels_per_peer, v, k, 1, 65535);
 	if (!strcasecmp(k, "max half-open"))
 		return set_int(p, &c->max_half_open, v, k, 1, 65535);
+	if (!strcasecmp(k, "max sessions"))
+		return set_int(p, &c->max_calls, v, k, 1, 1000000);
 	if (!strcasecmp(k, "max sessions per tunnel"))
 		return set_int(p, &c->max_sessions, v, k, 1, 65535);
 	if (!strcasecmp(k, "max starting"))
@@ -476,6 +478,7 @@ static void config_defaults(struct config *c, const char *path)
 	c->max_tunnels_per_peer = 256;	/* many clients behind one NAT */
 	c->max_half_open = 256;
 	c->max_sessions = 1024;
+	c->max_calls = 8000;
 	c->max_starting = 64;
 	c->setup_timeout = 30;
 }

@@ -58,6 +58,7 @@ struct config {
 	int max_tunnels_per_peer;	/* from one address */
 	int max_half_open;		/* SCCRP sent, no SCCCN yet */
 	int max_sessions;		/* per tunnel */
+	int max_calls;			/* sessions in all */
 	int max_starting;		/* pppds negotiating at once */
 	int setup_timeout;		/* s: SCCRP->SCCCN and ICRP->ICCN */
 	int debug;			/* any debug key set */

@@ -64,6 +64,7 @@ struct tunnel {
 	uint64_t deadline_ms;	/* T_WAIT_SCCCN: given up then */
 	uint64_t probe_ms;	/* a HELLO asks whether the peer still has it */
 	uint64_t n_rx, probe_rx;	/* messages from the peer; when probed */
+	int probing, probe_sends;
 	uint64_t probe_ok_ms;	/* it did: other tunnels from there until then */
 	int dead;		/* torn down; freed once the event batch is done */
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
@@ -86,7 +87,9 @@ struct lns {
 	int have_fast;
 	struct tunnel *tunnels;
 	struct tunnel *dead;	/* torn down in this batch of events */
-	int n_tunnels, n_half_open;
+	int n_tunnels, n_half_open, n_sessions;
+	uint64_t refusals_ms;	/* StopCCNs to SCCRQs refused, this second */
+	int refusals;
 	int stopping;
 };
 

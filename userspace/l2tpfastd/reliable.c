@@ -81,7 +81,8 @@ int rel_queue(struct rel *r, const uint8_t *buf, size_t len, uint64_t now)
 {
 	struct rel_msg *x;
 
-	if (len < L2TP_CTRL_HDR_LEN || r->txq_bytes + len > REL_TXQ_BYTES)
+	if (len < L2TP_CTRL_HDR_LEN || r->txq_bytes + len > REL_TXQ_BYTES ||
+	    r->n_txq == REL_TXQ_MSGS)
 		return -1;
 	if (r->n_txq == r->txq_cap) {
 		int cap = r->txq_cap ? 2 * r->txq_cap : 8;
@@ -203,6 +204,15 @@ void rel_flush_ack(struct rel *r)
 	r->nr_sent = r->nr;
 	r->ack_due = 0;
 	r->stats.zlbs++;
+}
+
+void rel_resend(struct rel *r)
+{
+	int i;
+
+	for (i = 0; i < r->n_txq; i++)
+		if (r->txq[i].due_ms)
+			rel_xmit(r, &r->txq[i]);
 }
 
 static uint64_t rel_rto(uint64_t max, int tries)

@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REL_TXQ_BYTES	(256 * 1024)	/* unacknowledged bytes we keep, at most */
+#define REL_TXQ_BYTES	(64 * 1024)	/* unacknowledged bytes we keep, at most */
+#define REL_TXQ_MSGS	512		/* and messages */
 #define REL_RXQ_MAX	64	/* messages held ahead of a gap, at most */
 #define REL_RTO_MS	1000	/* first retransmission after this long */
 #define REL_RTO_MAX_MS	8000	/* back-off stops doubling here */
@@ -90,6 +91,9 @@ uint8_t *rel_next(struct rel *r, size_t *len);
 
 /* Send a ZLB if the peer has not had our current Nr. */
 void rel_flush_ack(struct rel *r);
+
+/* Send again now what the peer has not acknowledged (tries unchanged). */
+void rel_resend(struct rel *r);
 
 /* How long a message is sent again and again before it is given up. */
 uint64_t rel_cycle_ms(int max_retries);

@@ -115,13 +115,25 @@ static void session_addr_put(struct tunnel *t, uint32_t a)
 	const struct tunnel *o;
 	int i;
 
+	const struct generation *seen[16];
+	int n_seen = 0, j;
+
 	pool_put(t->pool, a);
 	for (i = 0; i < t->lns->gen->cfg.n_lns; i++)
 		pool_put(&t->lns->gen->pools[i], a);
-	for (o = t->lns->tunnels; o; o = o->next)
-		if (o->gen != t->lns->gen)
-			for (i = 0; i < o->gen->cfg.n_lns; i++)
-				pool_put(&o->gen->pools[i], a);
+	/* Each older generation once, not once per tunnel of it. */
+	for (o = t->lns->tunnels; o; o = o->next) {
+		if (o->gen == t->lns->gen)
+			continue;
+		for (j = 0; j < n_seen && seen[j] != o->gen; j++)
+			;
+		if (j < n_seen)
+			continue;
+		if (n_seen < 16)
+			seen[n_seen++] = o->gen;
+		for (i = 0; i < o->gen->cfg.n_lns; i++)
+			pool_put(&o->gen->pools[i], a);
+	}
 }
 
 void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
@@ -143,6 +155,12 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 		send_cdn(t, 0, peer_id, CDN_ERROR, "unknown mandatory AVP in ICRQ");
 		return;
 	}
+	if (t->lns->n_sessions >= t->gen->cfg.max_calls) {
+		log_limited(LOG_WARNING, "tunnel %u/%u %s: ICRQ refused: %d calls, the 'max sessions'",
+			    t->id, t->peer_id, t->peer_str, t->lns->n_sessions);
+		send_cdn(t, 0, peer_id, CDN_NO_RESOURCES, "LNS full");
+		return;
+	}
 	if (t->n_sessions >= t->gen->cfg.max_sessions) {
 		log_tunnel(LOG_WARNING, t, "ICRQ refused: %d sessions, the 'max sessions per tunnel'",
 			   t->n_sessions);
@@ -159,6 +177,7 @@ void session_icrq(struct tunnel *t, const struct ctrl_msg *m)
 	s->next = t->sessions;
 	t->sessions = s;
 	t->n_sessions++;
+	t->lns->n_sessions++;
 	log_session(LOG_INFO, s, "ICRQ: incoming call");
 	ctrl_begin(&o, MSG_ICRP, t->peer_id, peer_id);
 	ctrl_avp_u16(&o, 1, AVP_SESSION_ID, s->id);
@@ -183,7 +202,10 @@ static void pppd_args(const struct session *s, const char **argv, char bufs[][64
 	argv[i++] = "pppol2tp_session_id";
 	snprintf(bufs[1], 64, "%u", s->id);
 	argv[i++] = bufs[1];
-	argv[i++] = "passive";
+	/*
+	 * Not 'passive': pppd opens LCP itself, and gives up (lcp-max-configure)
+	 * on a peer that never speaks PPP, instead of waiting for ever.
+	 */
 	argv[i++] = "nodetach";
 	if (l->local_ip || s->addr) {
 		char lip[INET_ADDRSTRLEN], rip[INET_ADDRSTRLEN];
@@ -383,5 +405,6 @@ void session_close(struct session *s, uint16_t result, const char *why,
 			break;
 		}
 	t->n_sessions--;
+	t->lns->n_sessions--;
 	free(s);
 }

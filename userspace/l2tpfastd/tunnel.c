@@ -37,6 +37,7 @@
  * and for PROBE_OK_MS new SCCRQs from there are new tunnels beside it.
  */
 #define PROBE_MS	3000
+#define PROBE_RESEND_MS	500	/* the probe goes out again this often */
 #define PROBE_OK_MS	60000
 
 /* Result codes of StopCCN (RFC 2661 4.4.2). */
@@ -101,6 +102,19 @@ static void tunnel_xmit(void *ctx, const uint8_t *buf, size_t len)
 		log_tunnel(LOG_DEBUG, t, "send: %s", strerror(errno));
 }
 
+#define REFUSALS_PER_S	50
+
+static int refusal_allowed(struct lns *lns)
+{
+	uint64_t now = sys_now_ms();
+
+	if (now - lns->refusals_ms >= 1000) {
+		lns->refusals_ms = now;
+		lns->refusals = 0;
+	}
+	return lns->refusals++ < REFUSALS_PER_S;
+}
+
 /* A reply to a request we will not take up, from the listening socket. */
 static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
 			 const struct ctrl_msg *m, uint16_t result,
@@ -114,9 +128,15 @@ static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
 	avp_u16(m, AVP_TUNNEL_ID, &peer_id);
 	peer_str(to, who, sizeof(who));
 	log_limited(LOG_NOTICE, "tunnel -/%u %s: refused: %s", peer_id, who, why);
+	/*
+	 * The source may be spoofed: at most REFUSALS_PER_S answers a
+	 * second, without the reason's text (no bigger than an SCCRQ).
+	 */
+	if (!refusal_allowed(lns))
+		return;
 	ctrl_begin(&o, MSG_STOPCCN, peer_id, 0);
 	ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, 0);
-	ctrl_avp_result(&o, result, error, why);
+	ctrl_avp_result(&o, result, error, NULL);
 	len = ctrl_finish(&o, 0, (uint16_t)(m->ns + 1));
 	if (len)
 		sys_send(lns->listen_fd, o.buf, len, to);
@@ -265,9 +285,11 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 	uint16_t rws = 4, rws16;
 	int same_peer = 0, other_port = 0;
 
-	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id)
-		return refuse_sccrq(lns, from, m, STOP_ERROR, 2,
-				    "SCCRQ without an Assigned Tunnel ID");
+	if (avp_u16(m, AVP_TUNNEL_ID, &peer_id) || !peer_id) {
+		/* No tunnel to send a StopCCN to: nothing to answer. */
+		log_limited(LOG_NOTICE, "SCCRQ without an Assigned Tunnel ID dropped");
+		return;
+	}
 	if (tunnel_find_peer(lns, from, peer_id))
 		return;		/* a retransmission: the reply is on its way */
 	if (avp_u16(m, AVP_PROTO_VERSION, &ver) || ver != 0x0100)
@@ -289,11 +311,12 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		return refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0,
 				    "access control: peer not listed in any lns 'lac'");
 	for (o2 = lns->tunnels; o2; o2 = o2->next)
-		if (o2->peer.sin_addr.s_addr == from->sin_addr.s_addr &&
-		    o2->state != T_CLOSING) {
+		if (o2->peer.sin_addr.s_addr == from->sin_addr.s_addr) {
+			/* Closing ones hold an fd and a kernel tunnel too. */
 			same_peer++;
 			/* The same port: a restart, settled at SCCCN. */
-			if (o2->peer.sin_port != from->sin_port)
+			if (o2->state != T_CLOSING &&
+			    o2->peer.sin_port != from->sin_port)
 				other_port++;
 		}
 	if (l->exclusive && other_port)
@@ -343,7 +366,6 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 	lns->n_half_open++;
 
 	if (sccrq_auth(t, m, &why)) {
-		log_tunnel(LOG_NOTICE, t, "refused: %s", why);
 		refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0, why);
 		tunnel_destroy(t);
 		return;
@@ -356,8 +378,8 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		return;
 	}
 	sys_watch(lns, t->fd, t);
-	log_tunnel(LOG_INFO, t, "SCCRQ from host '%s' for [lns %s]", t->peer_host,
-		   l->name);
+	log_limited(LOG_INFO, "tunnel %u/%u %s: SCCRQ from host '%s' for [lns %s]",
+		    t->id, t->peer_id, t->peer_str, t->peer_host, l->name);
 	send_sccrp(t, m);
 }
 
@@ -614,8 +636,10 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 	} else if (now < t->probe_ok_ms) {
 		/* The peer answered a probe lately: it keeps several tunnels. */
 		tunnel_sccrq(lns, &peer, local, m, buf, len);
-	} else if (!t->probe_ms) {
+	} else if (!t->probing) {
 		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer's address and port: HELLO to see whether this tunnel is still its");
+		t->probing = 1;
+		t->probe_sends = 1;
 		t->probe_ms = now;
 		t->probe_rx = t->n_rx;
 		if (!t->rel.n_txq)
@@ -638,9 +662,11 @@ static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 	} else if (m->type != MSG_SCCRQ) {
 		log_limited(LOG_NOTICE, "tunnel %u/%u %s: %s for tunnel 0 dropped",
 			    t->id, t->peer_id, t->peer_str, msg_type_name(m->type));
-	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id) {
-		tunnel_message(t, m, buf, len);	/* acknowledged as a duplicate */
+	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id &&
+		   t->state == T_WAIT_SCCCN) {
+		/* Its own SCCRQ again: the SCCRP is being retransmitted. */
 	} else if (!t->lns->stopping) {
+		/* Another tunnel, or a peer that restarted with the same id. */
 		tunnel_new_sccrq(t, m, buf, len);
 	}
 	free(m);
@@ -707,18 +733,23 @@ void tunnel_timer(struct tunnel *t, uint64_t now)
 		return;
 	}
 	if (t->state == T_WAIT_SCCCN && now >= t->deadline_ms) {
-		log_tunnel(LOG_INFO, t, "no SCCCN within %d s: forgotten",
-			   t->gen->cfg.setup_timeout);
+		log_limited(LOG_INFO, "tunnel %u/%u %s: no SCCCN within %d s: forgotten",
+			    t->id, t->peer_id, t->peer_str, t->gen->cfg.setup_timeout);
 		tunnel_destroy(t);
 		return;
 	}
-	if (t->probe_ms && t->n_rx != t->probe_rx) {
-		t->probe_ms = 0;	/* answered: the peer keeps it */
+	if (t->probing && t->n_rx != t->probe_rx) {
+		t->probing = 0;		/* answered: the peer keeps it */
 		t->probe_ok_ms = now + PROBE_OK_MS;
-	} else if (t->probe_ms && now >= t->probe_ms + PROBE_MS) {
+	} else if (t->probing && now >= t->probe_ms + PROBE_MS) {
 		log_tunnel(LOG_NOTICE, t, "the peer restarted (a new SCCRQ, no answer here): torn down for its new tunnel");
 		tunnel_destroy(t);
 		return;
+	} else if (t->probing &&
+		   now >= t->probe_ms + (uint64_t)t->probe_sends * PROBE_RESEND_MS) {
+		/* A lost HELLO or answer must not cost a live peer its tunnel. */
+		t->probe_sends++;
+		rel_resend(&t->rel);
 	}
 	for (s = t->sessions; s; s = next) {
 		next = s->next;
@@ -766,7 +797,11 @@ void tunnel_destroy(struct tunnel *t)
 		sys_close(t->fd);
 		t->fd = -1;
 	}
-	log_tunnel(LOG_INFO, t, "tunnel closed");
+	if (t->state == T_WAIT_SCCCN)	/* anyone can make those */
+		log_limited(LOG_INFO, "tunnel %u/%u %s: half-open tunnel closed",
+			    t->id, t->peer_id, t->peer_str);
+	else
+		log_tunnel(LOG_INFO, t, "tunnel closed");
 	for (pp = &lns->tunnels; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;

@@ -76,7 +76,7 @@ fuzz() {
 	fi
 	start=$EPOCHREALTIME
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		"${norand[@]}" "$bin" -runs="$runs" -max_len=1024 -seed=1 -reload=0 -print_final_stats=1 \
+		"${norand[@]}" "$bin" -runs="$runs" -max_len=1024 -len_control=0 -seed=1 -reload=0 -print_final_stats=1 \
 		-artifact_prefix="$out/$name-artifacts/" "$out/$name-corpus" >"$log" 2>&1
 	rc=$?
 	wall=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')

@@ -27,6 +27,7 @@ static const char conf[] =
 	"setup timeout = 5\n"
 	"max retries = 3\n"
 	"[lns default]\n"
+	"exclusive = yes\n"
 	"ip range = 10.9.0.10-10.9.0.13\n"
 	"local ip = 10.9.0.1\n";
 

@@ -27,7 +27,8 @@
  * Bounds: at most L2TPFAST_EVENTS_PER_RUN events per run; a request ring of
  * L2TPFAST_SYNC_REQS under a spinlock, filled from any context, that only
  * asks once per burst and never for a session it could not learn lately;
- * when events were lost, one look at everything and one dump, at most every
+ * when events were lost, a new events socket at once (the old queue goes with
+ * the old one) and one look at everything and one dump, at most every
  * L2TPFAST_RESYNC_GAP.
  */
 
@@ -272,20 +273,81 @@ static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 	mutex_unlock(&ln->lock);
 }
 
+/*
+ * The memcg of the netns's first attached tunnel, referenced (or NULL): what
+ * l2tpfast's sockets to l2tp_netlink are charged to. *any: is there one.
+ */
+static struct mem_cgroup *l2tpfast_sync_memcg(struct l2tpfast_net *ln,
+					      bool *any)
+{
+	struct mem_cgroup *memcg = NULL;
+	struct l2tpfast_tunnel *t;
+	unsigned long id = 0;
+
+	mutex_lock(&ln->lock);
+	t = xa_find(&ln->tunnels, &id, ULONG_MAX, XA_PRESENT);
+	if (t && t->memcg) {
+		memcg = t->memcg;
+		css_get(&memcg->css);
+	}
+	mutex_unlock(&ln->lock);
+	*any = !!t;
+	return memcg;
+}
+
+/*
+ * The events socket overran: some notifications are lost, so everything is
+ * looked at (at most every L2TPFAST_RESYNC_GAP). Netlink tells of no more
+ * loss on that socket until its queue has been read empty, and a stranger
+ * flooding l2tp_netlink's group from any netns can keep it from ever being
+ * empty: a new socket takes its place (l2tpnl.c), so that the look at
+ * everything comes after all that was lost, and the next loss is told
+ * again. If that fails, the overrun one stays, congested, and a new one is
+ * tried on every run. Not while the netns goes: l2tpfast_sync_stop() waits
+ * for this work, then closes what is open.
+ */
+static void l2tpfast_sync_overrun(struct l2tpfast_net *ln)
+{
+	struct l2tpfast_sync *sy = &ln->sync;
+	struct mem_cgroup *memcg, *old;
+	bool any;
+	int err;
+
+	sy->resync = true;
+	sy->congested = true;
+	if (READ_ONCE(ln->dying))
+		return;
+	memcg = l2tpfast_sync_memcg(ln, &any);
+	old = set_active_memcg(memcg);
+	err = l2tpnl_events_renew(&sy->nl);
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
+	if (err)
+		pr_warn_ratelimited("cannot replace the overrun events socket: %d\n",
+				    err);
+	else
+		sy->congested = false;
+}
+
 /* l2tp_core's notifications, read as hints; true if more are waiting. */
 static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 {
+	struct l2tpfast_sync *sy = &ln->sync;
 	struct l2tpfast_core_event ev;
 	struct l2tpfast_sync_req r;
 	int n, err = 0;
 
+	if (sy->congested)
+		l2tpfast_sync_overrun(ln);
 	for (n = 0; n < L2TPFAST_EVENTS_PER_RUN; n++) {
-		err = l2tpnl_event_next(&ln->sync.nl, &ev);
+		err = l2tpnl_event_next(&sy->nl, &ev);
 		if (err == -ENOBUFS) {
-			/* Some were lost: drain, then look at everything. */
-			ln->sync.resync = true;
+			/* Some were lost: a new socket, then everything. */
+			l2tpfast_sync_overrun(ln);
 			continue;
 		}
+		if (!err)	/* read empty: a loss is told again */
+			sy->congested = false;
 		if (err <= 0)
 			break;
 		r.tunnel_id = ev.s.tunnel_id;
@@ -305,8 +367,8 @@ static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 			r.ask = L2TPFAST_ASK_NONE;
 			break;
 		}
-		/* A dump learns them all once the queue is drained. */
-		if (r.ask == L2TPFAST_ASK_LEARN && ln->sync.resync)
+		/* The resync's dump learns them all. */
+		if (r.ask == L2TPFAST_ASK_LEARN && sy->resync)
 			r.ask = L2TPFAST_ASK_NONE;
 		if (r.ask != L2TPFAST_ASK_NONE)
 			l2tpfast_sync_handle(ln, &r);
@@ -447,7 +509,9 @@ static void l2tpfast_sync_fresh(struct l2tpfast_net *ln)
  * Events were lost: look at every tunnel and session once (O(1) each, no
  * genl) and learn what is new from one dump. Not more often than
  * L2TPFAST_RESYNC_GAP: a stranger must not be able to make it run in a
- * loop by flooding l2tp_netlink's multicast group from another netns.
+ * loop by flooding l2tp_netlink's multicast group from another netns. If
+ * the overrun socket could not be replaced, a loss after this one goes
+ * untold until it has been read empty: another follows.
  */
 static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 {
@@ -461,7 +525,7 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 		return;
 	}
 	sy->resync_at = jiffies + L2TPFAST_RESYNC_GAP;
-	sy->resync = false;
+	sy->resync = sy->congested;
 	pr_info_ratelimited("lost track of l2tp_core's events: checking every tunnel and session\n");
 	mutex_lock(&ln->lock);
 	xa_for_each(&ln->tunnels, id, t) {
@@ -546,21 +610,14 @@ static bool l2tpfast_sync_rechecks(struct l2tpfast_net *ln,
 static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_sync *sy = &ln->sync;
-	struct mem_cgroup *memcg = NULL, *old;
-	struct l2tpfast_tunnel *t;
-	unsigned long id = 0;
+	struct mem_cgroup *memcg, *old;
+	bool any;
 	int err;
 
 	if (sy->nl_open || time_before(jiffies, sy->open_at))
 		return;
-	mutex_lock(&ln->lock);
-	t = xa_find(&ln->tunnels, &id, ULONG_MAX, XA_PRESENT);
-	if (t && t->memcg) {
-		memcg = t->memcg;
-		css_get(&memcg->css);
-	}
-	mutex_unlock(&ln->lock);
-	if (!t)
+	memcg = l2tpfast_sync_memcg(ln, &any);
+	if (!any)
 		return;
 
 	old = set_active_memcg(memcg);
@@ -574,6 +631,7 @@ static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 		l2tpfast_sync_schedule(ln, L2TPFAST_SYNC_RETRY);
 		return;
 	}
+	sy->congested = false;
 	/* Tunnels attached from now on leave sessions to the events. */
 	mutex_lock(&ln->lock);
 	WRITE_ONCE(sy->nl_open, true);
@@ -617,11 +675,11 @@ static void l2tpfast_sync_work(struct work_struct *work)
 		more = l2tpfast_sync_events(ln);
 	l2tpfast_sync_requests(ln);
 	/*
-	 * After an overrun netlink reports no further loss until the queue
-	 * has been empty once: look at everything only when it is, so that
-	 * what was lost meanwhile is there to be seen.
+	 * After an overrun the events socket was replaced: what was lost is
+	 * there to be seen now, even with more events waiting (a flood). If
+	 * it could not be, the look is repeated until it has been read empty.
 	 */
-	if (sy->resync && !more)
+	if (sy->resync)
 		l2tpfast_sync_everything(ln);
 	if (sy->nl_open)
 		l2tpfast_sync_fresh(ln);

@@ -400,11 +400,22 @@ static void l2tpfast_sync_requests(struct l2tpfast_net *ln)
 	}
 }
 
+/* A resync, when the last one is far enough behind. */
+static void l2tpfast_sync_resync_later(struct l2tpfast_net *ln)
+{
+	struct l2tpfast_sync *sy = &ln->sync;
+
+	sy->resync = true;
+	l2tpfast_sync_schedule(ln, time_before(jiffies, sy->resync_at) ?
+				   sy->resync_at - jiffies : 0);
+}
+
 /*
  * Track the sessions l2tp_core has on the tunnels marked to be populated
- * when the dump starts (one attached meanwhile waits for the next).
+ * when the dump starts (one attached meanwhile waits for the next). The
+ * dump's error, if it failed: the caller asks for a resync.
  */
-static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
+static int l2tpfast_sync_populate(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_core_session *cs = NULL;
 	struct l2tpfast_tunnel *t;
@@ -433,6 +444,7 @@ static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
 	kvfree(cs);
 	if (err)
 		pr_warn_ratelimited("reading l2tp_core's sessions: %d\n", err);
+	return err;
 }
 
 /*
@@ -501,8 +513,9 @@ static void l2tpfast_sync_fresh(struct l2tpfast_net *ln)
 		mutex_unlock(&ln->lock);
 		cond_resched();
 	}
-	if (populate)
-		l2tpfast_sync_populate(ln);
+	/* Failed: the resync's dump, in L2TPFAST_RESYNC_GAP at most. */
+	if (populate && l2tpfast_sync_populate(ln))
+		l2tpfast_sync_resync_later(ln);
 }
 
 /*
@@ -525,7 +538,7 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 		return;
 	}
 	sy->resync_at = jiffies + L2TPFAST_RESYNC_GAP;
-	sy->resync = sy->congested;
+	sy->resync = false;
 	pr_info_ratelimited("lost track of l2tp_core's events: checking every tunnel and session\n");
 	mutex_lock(&ln->lock);
 	xa_for_each(&ln->tunnels, id, t) {
@@ -537,8 +550,9 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 		cond_resched();
 	}
 	mutex_unlock(&ln->lock);
-	if (sy->nl_open)
-		l2tpfast_sync_populate(ln);
+	/* Failed, or the socket is still congested: again, in the gap. */
+	if ((sy->nl_open && l2tpfast_sync_populate(ln)) || sy->congested)
+		l2tpfast_sync_resync_later(ln);
 }
 
 /*

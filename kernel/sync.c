@@ -53,6 +53,8 @@ static const unsigned int l2tpfast_recheck_ms[] = { 4, 20, 100, 500, 2000, 5000 
 #define L2TPFAST_SYNC_RETRY	(5 * HZ)
 /* While the work runs anyway, look for closed sockets at most this often. */
 #define L2TPFAST_SWEEP_GAP	(2 * HZ)
+/* Rechecks due while events keep coming: looked for at most this often. */
+#define L2TPFAST_BUSY_RECHECK_GAP	(HZ / 10)
 /* Events were lost: look at everything, but not more often than this. */
 #define L2TPFAST_RESYNC_GAP	(10 * HZ)
 #define L2TPFAST_EVENTS_PER_RUN	256
@@ -132,6 +134,25 @@ void l2tpfast_sync_recheck_session(struct l2tpfast_net *ln,
 				   struct l2tpfast_session *s)
 {
 	l2tpfast_recheck_arm(ln, &s->recheck, &ln->sync.recheck_sessions);
+}
+
+/*
+ * Under ln->lock, in the work: what a resync found still there may be going
+ * all the same (6.12's l2tp_core finds a deleted session until its del_work
+ * has run): look once more, a few seconds on. A recheck under way already
+ * ends with such a look. The work schedules itself by it when it ends.
+ */
+static void l2tpfast_recheck_arm_late(struct l2tpfast_recheck *r,
+				      struct list_head *list)
+{
+	unsigned int last = ARRAY_SIZE(l2tpfast_recheck_ms) - 1;
+
+	if (!list_empty(&r->node) && r->step < last)
+		return;
+	r->step = last;
+	r->at = jiffies + msecs_to_jiffies(l2tpfast_recheck_ms[last]);
+	if (list_empty(&r->node))
+		list_add_tail(&r->node, list);
 }
 
 void l2tpfast_recheck_cancel(struct l2tpfast_recheck *r)
@@ -412,11 +433,13 @@ static void l2tpfast_sync_resync_later(struct l2tpfast_net *ln)
 
 /*
  * Track the sessions l2tp_core has on the tunnels marked to be populated
- * when the dump starts (one attached meanwhile waits for the next). The
- * dump's error, if it failed: the caller asks for a resync.
+ * when the dump starts (one attached meanwhile waits for the next); late:
+ * look at each once more a few seconds on. The dump's error, if it failed:
+ * the caller asks for a resync.
  */
-static int l2tpfast_sync_populate(struct l2tpfast_net *ln)
+static int l2tpfast_sync_populate(struct l2tpfast_net *ln, bool late)
 {
+	struct l2tpfast_session *s;
 	struct l2tpfast_core_session *cs = NULL;
 	struct l2tpfast_tunnel *t;
 	unsigned int i, n = 0;
@@ -435,8 +458,11 @@ static int l2tpfast_sync_populate(struct l2tpfast_net *ln)
 	mutex_lock(&ln->lock);
 	for (i = 0; !err && i < n; i++) {
 		t = l2tpfast_tunnel_find(ln, cs[i].tunnel_id);
-		if (t && t->populating)
-			l2tpfast_session_learn(t, &cs[i]);
+		s = t && t->populating ? l2tpfast_session_learn(t, &cs[i]) :
+					 NULL;
+		if (s && late)
+			l2tpfast_recheck_arm_late(&s->recheck,
+						  &ln->sync.recheck_sessions);
 	}
 	xa_for_each(&ln->tunnels, id, t)
 		t->populating = false;
@@ -514,13 +540,14 @@ static void l2tpfast_sync_fresh(struct l2tpfast_net *ln)
 		cond_resched();
 	}
 	/* Failed: the resync's dump, in L2TPFAST_RESYNC_GAP at most. */
-	if (populate && l2tpfast_sync_populate(ln))
+	if (populate && l2tpfast_sync_populate(ln, false))
 		l2tpfast_sync_resync_later(ln);
 }
 
 /*
  * Events were lost: look at every tunnel and session once (O(1) each, no
- * genl) and learn what is new from one dump. Not more often than
+ * genl) and learn what is new from one dump; what is there, look at once
+ * more a few seconds on (l2tp_core deletes lazily). Not more often than
  * L2TPFAST_RESYNC_GAP: a stranger must not be able to make it run in a
  * loop by flooding l2tp_netlink's multicast group from another netns. If
  * the overrun socket could not be replaced, a loss after this one goes
@@ -544,14 +571,18 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 	xa_for_each(&ln->tunnels, id, t) {
 		if (!l2tpfast_tunnel_check(t))
 			continue;
-		xa_for_each(&t->sessions, sid, s)
-			l2tpfast_session_check(t, s);
+		xa_for_each(&t->sessions, sid, s) {
+			if (l2tpfast_session_check(t, s))
+				l2tpfast_recheck_arm_late(&s->recheck,
+							  &sy->recheck_sessions);
+		}
+		l2tpfast_recheck_arm_late(&t->recheck, &sy->recheck_tunnels);
 		t->populate = true;
 		cond_resched();
 	}
 	mutex_unlock(&ln->lock);
 	/* Failed, or the socket is still congested: again, in the gap. */
-	if ((sy->nl_open && l2tpfast_sync_populate(ln)) || sy->congested)
+	if ((sy->nl_open && l2tpfast_sync_populate(ln, true)) || sy->congested)
 		l2tpfast_sync_resync_later(ln);
 }
 
@@ -679,8 +710,8 @@ static void l2tpfast_sync_work(struct work_struct *work)
 	struct l2tpfast_net *ln = container_of(to_delayed_work(work),
 					       struct l2tpfast_net, sync.work);
 	struct l2tpfast_sync *sy = &ln->sync;
+	bool more = false, rechecks = false;
 	unsigned long next;
-	bool more = false;
 
 	if (READ_ONCE(ln->dying) || l2tpfast_sync_close(ln))
 		return;
@@ -698,9 +729,14 @@ static void l2tpfast_sync_work(struct work_struct *work)
 	if (sy->nl_open)
 		l2tpfast_sync_fresh(ln);
 	l2tpfast_sync_sweep(ln);
+	/* Under a flood of events too, every L2TPFAST_BUSY_RECHECK_GAP. */
+	if (!more || time_after_eq(jiffies, sy->recheck_at)) {
+		sy->recheck_at = jiffies + L2TPFAST_BUSY_RECHECK_GAP;
+		rechecks = l2tpfast_sync_rechecks(ln, &next);
+	}
 	if (more)
 		l2tpfast_sync_kick(ln);
-	else if (l2tpfast_sync_rechecks(ln, &next))
+	else if (rechecks)
 		l2tpfast_sync_schedule(ln, max_t(long, (long)(next - jiffies), 1));
 }
 
@@ -752,6 +788,7 @@ int l2tpfast_sync_init(struct l2tpfast_net *ln)
 	sy->sweep_at = jiffies;
 	sy->open_at = jiffies;
 	sy->resync_at = jiffies;
+	sy->recheck_at = jiffies;
 	sy->netdev.notifier_call = l2tpfast_sync_netdev_event;
 	return register_netdevice_notifier_net(ln->net, &sy->netdev);
 }

@@ -54,6 +54,7 @@ struct l2tpfast_sync {
 	unsigned long sweep_at;		/* jiffies: closed sockets looked for */
 	unsigned long open_at;		/* jiffies: next try at l2tp_netlink */
 	unsigned long resync_at;	/* jiffies: a resync may run again */
+	unsigned long recheck_at;	/* jiffies: rechecks looked for, busy */
 	struct list_head fresh;		/* tunnels attached since the last run */
 	struct list_head recheck_tunnels;
 	struct list_head recheck_sessions;

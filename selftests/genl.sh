@@ -199,14 +199,15 @@ check "tunnel 40 (L2TPv3) in lf-a, attached" bash -c "
 	ip -n $NS_A l2tp add tunnel tunnel_id 40 peer_tunnel_id 41 encap udp \
 		local $IP_A remote $IP_B udp_sport 1740 udp_dport 1740 &&
 	ip netns exec $NS_A l2tpfast-ctl attach 40"
-as=(nobody)
+as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 if ! nobody unshare -Urn true 2>/dev/null; then
 	as=()
 	diag "unprivileged user namespaces are off here: root floods, from a netns of its own all the same"
 fi
 flooder() {	# I: a netns of its own, tunnel 7700+I in it, attached, TUNNEL_MODIFY on it
 	local tid=$((7700 + $1))
-	"${as[@]}" unshare -Urn bash -c "ip link set lo up &&
+	# exec: the pid the test kills (then reads the count of) is genl-client's.
+	exec "${as[@]}" unshare -Urn bash -c "ip link set lo up &&
 		ip l2tp add tunnel tunnel_id $tid peer_tunnel_id 1 encap udp \
 			local 127.0.0.1 remote 127.0.0.2 udp_sport $((10000 + tid)) udp_dport 1701 &&
 		{ l2tpfast-ctl attach $tid || echo 'attach $tid failed'; } &&

@@ -15,7 +15,8 @@
  * The events socket has the default data_ready; the caller's wait queue
  * entry is woken by it. Unlike a data_ready of our own, a wake-up function
  * runs under the wait queue's lock, so once it is removed no other CPU can
- * still be in it: nothing of l2tpfast runs after the socket is closed.
+ * still be in it: nothing of l2tpfast runs after the socket is closed (or,
+ * for an old one, replaced).
  * Both sockets are connected to the kernel (port id 0), so netlink refuses
  * unicasts to them from anyone else; an admin of the netns can still send
  * to the l2tp multicast group, so only messages from port id 0 are read,
@@ -180,7 +181,9 @@ static int l2tpnl_connect(struct socket *sock)
 			      sizeof(kernel), 0);
 }
 
-static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
+/* A new member of l2tp's multicast group, not yet read by anyone. */
+static int l2tpnl_events_new(struct l2tpnl *nl, struct net *net,
+			     struct socket **sockp)
 {
 	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
 	struct socket *sock;
@@ -204,8 +207,45 @@ static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
 		sock_release(sock);
 		return err;
 	}
+	*sockp = sock;
+	return 0;
+}
+
+static int l2tpnl_events_open(struct l2tpnl *nl, struct net *net)
+{
+	struct socket *sock;
+	int err;
+
+	err = l2tpnl_events_new(nl, net, &sock);
+	if (err)
+		return err;
 	add_wait_queue(sk_sleep(sock->sk), nl->wait);
 	nl->events = sock;
+	return 0;
+}
+
+/*
+ * The events socket overran. Netlink tells of no further loss on it until
+ * its queue has been read empty, which a flood of the group (from any
+ * netns: l2tp_netlink multicasts to all) can put off for ever. A new member
+ * takes its place, and the old queue goes with the old socket: from the
+ * moment the new one joined, every notification is on it or its loss is
+ * told again. The wait entry moves over; a wake-up between the join and the
+ * move is not delivered, so the caller reads the new socket afterwards.
+ * On failure nothing changes.
+ */
+int l2tpnl_events_renew(struct l2tpnl *nl)
+{
+	struct socket *old = nl->events, *sock;
+	int err;
+
+	err = l2tpnl_events_new(nl, sock_net(old->sk), &sock);
+	if (err)
+		return err;
+	remove_wait_queue(sk_sleep(old->sk), nl->wait);
+	add_wait_queue(sk_sleep(sock->sk), nl->wait);
+	nl->events = sock;
+	sock_release(old);
 	return 0;
 }
 

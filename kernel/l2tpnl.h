@@ -44,6 +44,8 @@ struct l2tpnl {
 int l2tpnl_open(struct l2tpnl *nl, struct net *net,
 		struct wait_queue_entry *wait);
 void l2tpnl_close(struct l2tpnl *nl);
+/* After -ENOBUFS: a new events socket in place of the overrun one. */
+int l2tpnl_events_renew(struct l2tpnl *nl);
 
 int l2tpnl_tunnel_get(struct l2tpnl *nl, u32 tunnel_id,
 		      struct l2tpfast_core_tunnel *ct);

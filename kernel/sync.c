@@ -27,7 +27,8 @@
  * Bounds: at most L2TPFAST_EVENTS_PER_RUN events per run; a request ring of
  * L2TPFAST_SYNC_REQS under a spinlock, filled from any context, that only
  * asks once per burst and never for a session it could not learn lately;
- * when events were lost, one look at everything and one dump, at most every
+ * when events were lost, a new events socket at once (the old queue goes with
+ * the old one) and one look at everything and one dump, at most every
  * L2TPFAST_RESYNC_GAP.
  */
 
@@ -52,6 +53,8 @@ static const unsigned int l2tpfast_recheck_ms[] = { 4, 20, 100, 500, 2000, 5000 
 #define L2TPFAST_SYNC_RETRY	(5 * HZ)
 /* While the work runs anyway, look for closed sockets at most this often. */
 #define L2TPFAST_SWEEP_GAP	(2 * HZ)
+/* Rechecks due while events keep coming: looked for at most this often. */
+#define L2TPFAST_BUSY_RECHECK_GAP	(HZ / 10)
 /* Events were lost: look at everything, but not more often than this. */
 #define L2TPFAST_RESYNC_GAP	(10 * HZ)
 #define L2TPFAST_EVENTS_PER_RUN	256
@@ -131,6 +134,25 @@ void l2tpfast_sync_recheck_session(struct l2tpfast_net *ln,
 				   struct l2tpfast_session *s)
 {
 	l2tpfast_recheck_arm(ln, &s->recheck, &ln->sync.recheck_sessions);
+}
+
+/*
+ * Under ln->lock, in the work: what a resync found still there may be going
+ * all the same (6.12's l2tp_core finds a deleted session until its del_work
+ * has run): look once more, a few seconds on. A recheck under way already
+ * ends with such a look. The work schedules itself by it when it ends.
+ */
+static void l2tpfast_recheck_arm_late(struct l2tpfast_recheck *r,
+				      struct list_head *list)
+{
+	unsigned int last = ARRAY_SIZE(l2tpfast_recheck_ms) - 1;
+
+	if (!list_empty(&r->node) && r->step < last)
+		return;
+	r->step = last;
+	r->at = jiffies + msecs_to_jiffies(l2tpfast_recheck_ms[last]);
+	if (list_empty(&r->node))
+		list_add_tail(&r->node, list);
 }
 
 void l2tpfast_recheck_cancel(struct l2tpfast_recheck *r)
@@ -272,20 +294,81 @@ static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 	mutex_unlock(&ln->lock);
 }
 
+/*
+ * The memcg of the netns's first attached tunnel, referenced (or NULL): what
+ * l2tpfast's sockets to l2tp_netlink are charged to. *any: is there one.
+ */
+static struct mem_cgroup *l2tpfast_sync_memcg(struct l2tpfast_net *ln,
+					      bool *any)
+{
+	struct mem_cgroup *memcg = NULL;
+	struct l2tpfast_tunnel *t;
+	unsigned long id = 0;
+
+	mutex_lock(&ln->lock);
+	t = xa_find(&ln->tunnels, &id, ULONG_MAX, XA_PRESENT);
+	if (t && t->memcg) {
+		memcg = t->memcg;
+		css_get(&memcg->css);
+	}
+	mutex_unlock(&ln->lock);
+	*any = !!t;
+	return memcg;
+}
+
+/*
+ * The events socket overran: some notifications are lost, so everything is
+ * looked at (at most every L2TPFAST_RESYNC_GAP). Netlink tells of no more
+ * loss on that socket until its queue has been read empty, and a stranger
+ * flooding l2tp_netlink's group from any netns can keep it from ever being
+ * empty: a new socket takes its place (l2tpnl.c), so that the look at
+ * everything comes after all that was lost, and the next loss is told
+ * again. If that fails, the overrun one stays, congested, and a new one is
+ * tried on every run. Not while the netns goes: l2tpfast_sync_stop() waits
+ * for this work, then closes what is open.
+ */
+static void l2tpfast_sync_overrun(struct l2tpfast_net *ln)
+{
+	struct l2tpfast_sync *sy = &ln->sync;
+	struct mem_cgroup *memcg, *old;
+	bool any;
+	int err;
+
+	sy->resync = true;
+	sy->congested = true;
+	if (READ_ONCE(ln->dying))
+		return;
+	memcg = l2tpfast_sync_memcg(ln, &any);
+	old = set_active_memcg(memcg);
+	err = l2tpnl_events_renew(&sy->nl);
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
+	if (err)
+		pr_warn_ratelimited("cannot replace the overrun events socket: %d\n",
+				    err);
+	else
+		sy->congested = false;
+}
+
 /* l2tp_core's notifications, read as hints; true if more are waiting. */
 static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 {
+	struct l2tpfast_sync *sy = &ln->sync;
 	struct l2tpfast_core_event ev;
 	struct l2tpfast_sync_req r;
 	int n, err = 0;
 
+	if (sy->congested)
+		l2tpfast_sync_overrun(ln);
 	for (n = 0; n < L2TPFAST_EVENTS_PER_RUN; n++) {
-		err = l2tpnl_event_next(&ln->sync.nl, &ev);
+		err = l2tpnl_event_next(&sy->nl, &ev);
 		if (err == -ENOBUFS) {
-			/* Some were lost: drain, then look at everything. */
-			ln->sync.resync = true;
+			/* Some were lost: a new socket, then everything. */
+			l2tpfast_sync_overrun(ln);
 			continue;
 		}
+		if (!err)	/* read empty: a loss is told again */
+			sy->congested = false;
 		if (err <= 0)
 			break;
 		r.tunnel_id = ev.s.tunnel_id;
@@ -305,8 +388,8 @@ static bool l2tpfast_sync_events(struct l2tpfast_net *ln)
 			r.ask = L2TPFAST_ASK_NONE;
 			break;
 		}
-		/* A dump learns them all once the queue is drained. */
-		if (r.ask == L2TPFAST_ASK_LEARN && ln->sync.resync)
+		/* The resync's dump learns them all. */
+		if (r.ask == L2TPFAST_ASK_LEARN && sy->resync)
 			r.ask = L2TPFAST_ASK_NONE;
 		if (r.ask != L2TPFAST_ASK_NONE)
 			l2tpfast_sync_handle(ln, &r);
@@ -338,12 +421,25 @@ static void l2tpfast_sync_requests(struct l2tpfast_net *ln)
 	}
 }
 
+/* A resync, when the last one is far enough behind. */
+static void l2tpfast_sync_resync_later(struct l2tpfast_net *ln)
+{
+	struct l2tpfast_sync *sy = &ln->sync;
+
+	sy->resync = true;
+	l2tpfast_sync_schedule(ln, time_before(jiffies, sy->resync_at) ?
+				   sy->resync_at - jiffies : 0);
+}
+
 /*
  * Track the sessions l2tp_core has on the tunnels marked to be populated
- * when the dump starts (one attached meanwhile waits for the next).
+ * when the dump starts (one attached meanwhile waits for the next); late:
+ * look at each once more a few seconds on. The dump's error, if it failed:
+ * the caller asks for a resync.
  */
-static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
+static int l2tpfast_sync_populate(struct l2tpfast_net *ln, bool late)
 {
+	struct l2tpfast_session *s;
 	struct l2tpfast_core_session *cs = NULL;
 	struct l2tpfast_tunnel *t;
 	unsigned int i, n = 0;
@@ -362,8 +458,11 @@ static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
 	mutex_lock(&ln->lock);
 	for (i = 0; !err && i < n; i++) {
 		t = l2tpfast_tunnel_find(ln, cs[i].tunnel_id);
-		if (t && t->populating)
-			l2tpfast_session_learn(t, &cs[i]);
+		s = t && t->populating ? l2tpfast_session_learn(t, &cs[i]) :
+					 NULL;
+		if (s && late)
+			l2tpfast_recheck_arm_late(&s->recheck,
+						  &ln->sync.recheck_sessions);
 	}
 	xa_for_each(&ln->tunnels, id, t)
 		t->populating = false;
@@ -371,6 +470,7 @@ static void l2tpfast_sync_populate(struct l2tpfast_net *ln)
 	kvfree(cs);
 	if (err)
 		pr_warn_ratelimited("reading l2tp_core's sessions: %d\n", err);
+	return err;
 }
 
 /*
@@ -439,15 +539,19 @@ static void l2tpfast_sync_fresh(struct l2tpfast_net *ln)
 		mutex_unlock(&ln->lock);
 		cond_resched();
 	}
-	if (populate)
-		l2tpfast_sync_populate(ln);
+	/* Failed: the resync's dump, in L2TPFAST_RESYNC_GAP at most. */
+	if (populate && l2tpfast_sync_populate(ln, false))
+		l2tpfast_sync_resync_later(ln);
 }
 
 /*
  * Events were lost: look at every tunnel and session once (O(1) each, no
- * genl) and learn what is new from one dump. Not more often than
+ * genl) and learn what is new from one dump; what is there, look at once
+ * more a few seconds on (l2tp_core deletes lazily). Not more often than
  * L2TPFAST_RESYNC_GAP: a stranger must not be able to make it run in a
- * loop by flooding l2tp_netlink's multicast group from another netns.
+ * loop by flooding l2tp_netlink's multicast group from another netns. If
+ * the overrun socket could not be replaced, a loss after this one goes
+ * untold until it has been read empty: another follows.
  */
 static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 {
@@ -467,14 +571,19 @@ static void l2tpfast_sync_everything(struct l2tpfast_net *ln)
 	xa_for_each(&ln->tunnels, id, t) {
 		if (!l2tpfast_tunnel_check(t))
 			continue;
-		xa_for_each(&t->sessions, sid, s)
-			l2tpfast_session_check(t, s);
+		xa_for_each(&t->sessions, sid, s) {
+			if (l2tpfast_session_check(t, s))
+				l2tpfast_recheck_arm_late(&s->recheck,
+							  &sy->recheck_sessions);
+		}
+		l2tpfast_recheck_arm_late(&t->recheck, &sy->recheck_tunnels);
 		t->populate = true;
 		cond_resched();
 	}
 	mutex_unlock(&ln->lock);
-	if (sy->nl_open)
-		l2tpfast_sync_populate(ln);
+	/* Failed, or the socket is still congested: again, in the gap. */
+	if ((sy->nl_open && l2tpfast_sync_populate(ln, true)) || sy->congested)
+		l2tpfast_sync_resync_later(ln);
 }
 
 /*
@@ -546,21 +655,14 @@ static bool l2tpfast_sync_rechecks(struct l2tpfast_net *ln,
 static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 {
 	struct l2tpfast_sync *sy = &ln->sync;
-	struct mem_cgroup *memcg = NULL, *old;
-	struct l2tpfast_tunnel *t;
-	unsigned long id = 0;
+	struct mem_cgroup *memcg, *old;
+	bool any;
 	int err;
 
 	if (sy->nl_open || time_before(jiffies, sy->open_at))
 		return;
-	mutex_lock(&ln->lock);
-	t = xa_find(&ln->tunnels, &id, ULONG_MAX, XA_PRESENT);
-	if (t && t->memcg) {
-		memcg = t->memcg;
-		css_get(&memcg->css);
-	}
-	mutex_unlock(&ln->lock);
-	if (!t)
+	memcg = l2tpfast_sync_memcg(ln, &any);
+	if (!any)
 		return;
 
 	old = set_active_memcg(memcg);
@@ -574,6 +676,7 @@ static void l2tpfast_sync_open(struct l2tpfast_net *ln)
 		l2tpfast_sync_schedule(ln, L2TPFAST_SYNC_RETRY);
 		return;
 	}
+	sy->congested = false;
 	/* Tunnels attached from now on leave sessions to the events. */
 	mutex_lock(&ln->lock);
 	WRITE_ONCE(sy->nl_open, true);
@@ -607,8 +710,8 @@ static void l2tpfast_sync_work(struct work_struct *work)
 	struct l2tpfast_net *ln = container_of(to_delayed_work(work),
 					       struct l2tpfast_net, sync.work);
 	struct l2tpfast_sync *sy = &ln->sync;
+	bool more = false, rechecks = false;
 	unsigned long next;
-	bool more = false;
 
 	if (READ_ONCE(ln->dying) || l2tpfast_sync_close(ln))
 		return;
@@ -617,18 +720,23 @@ static void l2tpfast_sync_work(struct work_struct *work)
 		more = l2tpfast_sync_events(ln);
 	l2tpfast_sync_requests(ln);
 	/*
-	 * After an overrun netlink reports no further loss until the queue
-	 * has been empty once: look at everything only when it is, so that
-	 * what was lost meanwhile is there to be seen.
+	 * After an overrun the events socket was replaced: what was lost is
+	 * there to be seen now, even with more events waiting (a flood). If
+	 * it could not be, the look is repeated until it has been read empty.
 	 */
-	if (sy->resync && !more)
+	if (sy->resync)
 		l2tpfast_sync_everything(ln);
 	if (sy->nl_open)
 		l2tpfast_sync_fresh(ln);
 	l2tpfast_sync_sweep(ln);
+	/* Under a flood of events too, every L2TPFAST_BUSY_RECHECK_GAP. */
+	if (!more || time_after_eq(jiffies, sy->recheck_at)) {
+		sy->recheck_at = jiffies + L2TPFAST_BUSY_RECHECK_GAP;
+		rechecks = l2tpfast_sync_rechecks(ln, &next);
+	}
 	if (more)
 		l2tpfast_sync_kick(ln);
-	else if (l2tpfast_sync_rechecks(ln, &next))
+	else if (rechecks)
 		l2tpfast_sync_schedule(ln, max_t(long, (long)(next - jiffies), 1));
 }
 
@@ -680,6 +788,7 @@ int l2tpfast_sync_init(struct l2tpfast_net *ln)
 	sy->sweep_at = jiffies;
 	sy->open_at = jiffies;
 	sy->resync_at = jiffies;
+	sy->recheck_at = jiffies;
 	sy->netdev.notifier_call = l2tpfast_sync_netdev_event;
 	return register_netdevice_notifier_net(ln->net, &sy->netdev);
 }

@@ -50,9 +50,11 @@ struct l2tpfast_sync {
 	struct l2tpnl nl;		/* open while tunnels are attached */
 	bool nl_open;			/* written by the work under ln->lock */
 	bool resync;			/* events were lost: check everything */
+	bool congested;			/* overran, not replaced: loss untold */
 	unsigned long sweep_at;		/* jiffies: closed sockets looked for */
 	unsigned long open_at;		/* jiffies: next try at l2tp_netlink */
 	unsigned long resync_at;	/* jiffies: a resync may run again */
+	unsigned long recheck_at;	/* jiffies: rechecks looked for, busy */
 	struct list_head fresh;		/* tunnels attached since the last run */
 	struct list_head recheck_tunnels;
 	struct list_head recheck_sessions;

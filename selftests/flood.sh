@@ -47,6 +47,9 @@ drops0=$(lf_tunnel_counter "$NS_A" 10 rx_drops_no_session)
 frames0=$(rx_frames)
 mem0=$(kmem)
 
+kmemleak=/sys/kernel/debug/kmemleak
+# What kmemleak reported before (the file lists old reports too) is not ours.
+[ -w "$kmemleak" ] && echo clear >"$kmemleak"
 start=$(date +%s)
 expect "l2tp-flood sent $FLOOD random-id packets" "$FLOOD" "$(flood "$FLOOD" v3)"
 diag "flood took $(( $(date +%s) - start )) s"
@@ -60,15 +63,20 @@ expect "each one is a no-such-session drop" "$arrived" \
 	$(( $(lf_tunnel_counter "$NS_A" 10 rx_drops_no_session) - drops0 ))
 grow=$((mem1 - mem0))
 diag "kernel slab+percpu: $mem0 kB before, $mem1 kB after ($grow kB)"
-kmemleak=/sys/kernel/debug/kmemleak
-if debug_kernel; then
+if debug_kernel && [ -w "$kmemleak" ]; then
 	# The debug kernel: KASAN's quarantine keeps freed objects in the
-	# slabs, so the figures above grow anyway; kmemleak judges instead
-	# (an object is reported once unreferenced for 5 s).
+	# slabs, so the figures above grow anyway; kmemleak judges instead.
+	# It reports an object unreferenced for 5 s whose checksum two scans
+	# found unchanged: a scan, 6 s, another.
+	echo scan >"$kmemleak"
 	sleep 6
 	echo scan >"$kmemleak"
-	expect "kmemleak: nothing unreferenced after the flood" 0 \
-		"$(grep -c '^unreferenced object' "$kmemleak")"
+	leaks=$(grep -c '^unreferenced object' "$kmemleak")
+	expect "kmemleak: nothing unreferenced after the flood" 0 "$leaks"
+	[ "$leaks" -eq 0 ] || diag "$(head -n 60 "$kmemleak")"
+elif debug_kernel; then
+	skip "kernel memory did not grow with the flood" \
+		"KASAN's quarantine keeps freed objects in the slabs, and no kmemleak here"
 else
 	# One allocation of even 8 bytes per packet would be 7800 kB.
 	check "kernel memory did not grow with the flood (< 1024 kB)" test "$grow" -lt 1024

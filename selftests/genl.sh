@@ -180,6 +180,82 @@ check "detach tunnel 31" a l2tpfast-ctl detach 31
 check "no tunnel attached: l2tpfast's sockets are gone" wait_until 10 wait_refused 0
 ns_cleanup
 
+echo "# --- a stranger flooding l2tp_netlink's events: new sessions are tracked all the same ---"
+# l2tp_netlink multicasts every netns's notifications to every netns, and
+# anyone may make a netns of their own (unshare -Urn) with a tunnel in it:
+# TUNNEL_MODIFY on it in a loop overruns the events socket l2tpfast reads
+# in each netns with an attached tunnel, and keeps refilling it. Each
+# flooder also attaches its own tunnel, as anyone may in their netns: one
+# more of l2tpfast's readers of every notification, all of them sharing
+# the CPUs with the flood (l2tp_netlink's ops run one at a time, under
+# genl's mutex; a reader alone would keep up with them). Sessions made
+# meanwhile on an attached tunnel in lf-a that carries no traffic (no
+# packet tells of them) are all tracked within the resync gap (10 s) and a
+# margin, while the flood goes on.
+FLOODERS=4
+NEW=20
+topo_veth
+check "tunnel 40 (L2TPv3) in lf-a, attached" bash -c "
+	ip -n $NS_A l2tp add tunnel tunnel_id 40 peer_tunnel_id 41 encap udp \
+		local $IP_A remote $IP_B udp_sport 1740 udp_dport 1740 &&
+	ip netns exec $NS_A l2tpfast-ctl attach 40"
+as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+if ! nobody unshare -Urn true 2>/dev/null; then
+	as=()
+	diag "unprivileged user namespaces are off here: root floods, from a netns of its own all the same"
+fi
+flooder() {	# I: a netns of its own, tunnel 7700+I in it, attached, TUNNEL_MODIFY on it
+	local tid=$((7700 + $1))
+	# exec: the pid the test kills (then reads the count of) is genl-client's.
+	exec "${as[@]}" unshare -Urn bash -c "ip link set lo up &&
+		ip l2tp add tunnel tunnel_id $tid peer_tunnel_id 1 encap udp \
+			local 127.0.0.1 remote 127.0.0.2 udp_sport $((10000 + tid)) udp_dport 1701 &&
+		{ l2tpfast-ctl attach $tid || echo 'attach $tid failed'; } &&
+		exec genl-client l2tp 3 --for 90 9:u32:$tid"
+}
+# l2tpfast's generic netlink sockets in lf-a: queued bytes and drops.
+nl_queues() {
+	ip netns exec "$NS_A" awk 'NR > 1 && $2 == 16 && $3 != 0 {printf "rmem %s drops %s; ", $5, $9}' \
+		/proc/net/netlink
+}
+tracked40() { ip netns exec "$NS_A" genl-client l2tpfast 5 --dump 1:u32:40; }
+mark=$(dmesg_mark)
+flooders=()
+for i in $(seq "$FLOODERS"); do
+	flooder "$i" >"/tmp/lf-genl-flood-$i.out" 2>&1 &
+	flooders+=($!)
+done
+sleep 3
+diag "$FLOODERS flooders; l2tpfast's sockets in lf-a: $(nl_queues)"
+for i in $(seq "$NEW"); do
+	ip -n "$NS_A" l2tp add session tunnel_id 40 session_id $((4000 + i)) \
+		peer_session_id $((4000 + i)) || break
+done
+made=$(date +%s)
+expect "$NEW sessions made on tunnel 40 during the flood" "$NEW" \
+	"$(ip -n "$NS_A" l2tp show session | grep -c '^Session')"
+all_tracked() {	# within 20 s of the last one made (wall time: TCG is slow)
+	while [ "$(date +%s)" -le $((made + 20)) ]; do
+		[ "$(tracked40)" = "ok $NEW" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+check "all $NEW tracked within 20 s, no packet on them, the flood going on" all_tracked
+diag "l2tpfast tracks: $(tracked40), $(( $(date +%s) - made )) s after the last was made;" \
+	"l2tpfast's sockets in lf-a: $(nl_queues)"
+alive=0
+for p in "${flooders[@]}"; do
+	kill -0 "$p" 2>/dev/null && alive=$((alive + 1))
+done
+expect "the flood went on all along" "$FLOODERS" "$alive"
+kill "${flooders[@]}" 2>/dev/null
+wait "${flooders[@]}" 2>/dev/null
+diag "flooders: $(cat /tmp/lf-genl-flood-*.out | tr '\n' ' ')" \
+	"$(dmesg | sed -n "/$mark/,\$p" | grep -c 'lost track of l2tp_core') resyncs told of in the kernel log"
+expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"
+ns_cleanup
+
 # Per netns: the family answers in a fresh network namespace too.
 ns_add lf-genl-ns
 expect "version-get in another netns" "ok 1" \

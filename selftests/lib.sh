@@ -108,10 +108,12 @@ need_root() {
 	fi
 }
 
-# The KASAN + kmemleak + lockdep kernel of scripts/debug-kernel: slower, and
-# every slab object carries redzones and kmemleak metadata.
+# The KASAN + kmemleak + lockdep kernel of scripts/debug-kernel, or any
+# kernel with KASAN or kmemleak: slower, every slab object carries redzones
+# or kmemleak metadata, and KASAN's quarantine keeps freed objects in the
+# slabs for a while (memory figures say little there).
 debug_kernel() {
-	[ -e /sys/kernel/debug/kmemleak ]
+	[ -e /sys/kernel/debug/kmemleak ] || grep -qw kasan_report /proc/kallsyms 2>/dev/null
 }
 
 # A kernel log marker, so a test can read only what it caused.

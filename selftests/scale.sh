@@ -82,12 +82,12 @@ tunnel=$(( pair - session ))
 diag "l2tpfast's memory on $(nproc) CPUs ($(cat /sys/devices/system/cpu/possible) possible):" \
 	"  per tunnel:  $tunnel bytes" "  per session: $session bytes"
 echo "# memory per tunnel $tunnel bytes, per session $session bytes ($(nproc) CPUs)"
-check "per session: under 4 KiB" test "$session" -gt 0 -a "$session" -lt 4096
 if debug_kernel; then
-	# KASAN's redzones and kmemleak's object per allocation: 8217 bytes
-	# per tunnel where the stock 6.12 kernel takes 2924.
-	check "per tunnel: under 16 KiB (debug kernel)" test "$tunnel" -gt 0 -a "$tunnel" -lt 16384
+	# KASAN's quarantine keeps what rmmod freed in the slabs for a while,
+	# and its redzones and kmemleak's objects weigh on every allocation.
+	echo "# debug kernel (KASAN): per-tunnel and per-session figures printed, not checked: KASAN's quarantine keeps what rmmod freed in the slabs, so the difference across rmmod means nothing here"
 else
+	check "per session: under 4 KiB" test "$session" -gt 0 -a "$session" -lt 4096
 	check "per tunnel: under 8 KiB" test "$tunnel" -gt 0 -a "$tunnel" -lt 8192
 fi
 kill "$sessions"

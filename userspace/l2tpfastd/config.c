@@ -260,7 +260,7 @@ static int global_key(struct parse *p, const char *k, const char *v)
 	if (!strcasecmp(k, "cap backoff"))
 		return set_int(p, &c->cap_backoff, v, k, 1, 3600);
 	if (!strcasecmp(k, "max tunnels"))
-		return set_int(p, &c->max_tunnels, v, k, 1, 65535);
+		return set_int(p, &c->max_tunnels, v, k, 1, 32768);	/* ids stay easy to find */
 	if (!strcasecmp(k, "max tunnels per peer"))
 		return set_int(p, &c->max_tunnels_per_peer, v, k, 1, 65535);
 	if (!strcasecmp(k, "max half-open"))

@@ -96,6 +96,10 @@ kill "$lac_pid"
 check "... closed again" wait_for 20 0 n_tunnels
 
 echo "# --- one tunnel, 3 sessions ---"
+# The earlier clients' pppds end first: one still there would be counted
+# here, or be the one killed below, and no CDN would follow.
+check "no ppp interface left on the client" wait_for 20 0 n_ppp "$NS_C"
+check "no client pppd left" wait_for 20 "" ns_pppd "$NS_C"
 lac three "$CLI_IP:1753" 3 --host lac-three
 lac_pid=$!
 check "3 PPP sessions up" ppp_up "$NS_C" 3 60
@@ -111,7 +115,7 @@ expect "kernel: one tunnel" 1 "$(ip -n "$NS_S" l2tp show tunnel | grep -c '^Tunn
 expect "kernel: 3 sessions" 3 "$(ip -n "$NS_S" l2tp show session | grep -c '^Session')"
 # Each client interface carries exactly its pings, seen by its own session.
 ok_all=1
-for ifc in $(ip -n "$NS_C" -o link show | awk -F': ' '/ppp[0-9]/ {print $2}'); do
+for ifc in $(ip -n "$NS_C" -4 -o addr show | awk '/ ppp[0-9]+ / {print $2}'); do
 	addr=$(ip -n "$NS_C" -4 -o addr show dev "$ifc" | awk '{split($4, a, "/"); print a[1]}')
 	sel="[s for s in d['tunnels'][0]['sessions'] if s['address'] == '$addr'][0]['counters']"
 	b=$(lns_json)
@@ -123,7 +127,8 @@ for ifc in $(ip -n "$NS_C" -o link show | awk -F': ' '/ppp[0-9]/ {print $2}'); d
 	done
 done
 check "$N pings on each of the 3 sessions: exactly +$N rx and +$N tx on that session" test "$ok_all" = 1
-victim=$(ns_pppd "$NS_C" | head -1)
+# One of l2tp-lac's own pppds (its children), not another client's.
+victim=$(pgrep -P "$lac_pid" -x pppd | head -1)
 check "a client pppd ends" kill "$victim"
 check "l2tp-lac sends a CDN; the LNS closes that session" \
 	wait_until 20 grep -q "session closed: peer sent CDN" "$LNS_RUN/lns.log"

@@ -295,6 +295,52 @@ static void test_many_cdns(void)
 }
 
 /*
+ * The SCCRPs are lost (a lossy path): the peer's SCCRQ again, with Ns 0,
+ * draws the SCCRP at once rather than at the next back-off; at most three
+ * times and once a second, so a spoofer gets one SCCRP per SCCRQ at most.
+ */
+static void test_sccrp_again(void)
+{
+	static const int at[] = { 1400, 1600, 2600, 2800, 3800, 4800 };
+	static const int want[] = { 1, 0, 1, 0, 1, 0 };
+	struct lns *lns;
+	struct peer p, again, x;
+	int i, right = 1;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.15", 1701, lns, 15);
+	again = p;
+	peer_sccrq(&p);
+	model_pump(lns);
+	ok(peer_count(&p, MSG_SCCRP) == 1, "SCCRP lost: the LNS sent it");
+	peer_recv(&again, NULL);	/* and the peer never had it */
+	for (i = 0; i < 6; i++) {
+		x = again;
+		model_advance(lns, (uint64_t)(at[i] - (i ? at[i - 1] : 0)));
+		peer_recv(&x, NULL);	/* what the LNS's own timer sent */
+		peer_sccrq(&x);
+		model_pump(lns);
+		int answers = peer_count(&p, MSG_SCCRP);
+
+		if (answers != want[i]) {
+			right = 0;
+			printf("# SCCRQ again at %d ms: %d SCCRPs at once, want %d\n",
+			       at[i], answers, want[i]);
+		}
+	}
+	ok(right, "... the peer's SCCRQ again draws it at once, at most once a second and 3 times");
+	peer_recv(&x, NULL);	/* one SCCRP at last */
+	p.lns_tunnel_id = x.lns_tunnel_id;
+	p.nr = x.nr;
+	peer_scccn(&p);
+	model_pump(lns);
+	ok(lns->tunnels && lns->tunnels->state == T_ESTABLISHED,
+	   "... and the SCCCN that follows establishes the tunnel");
+	model_lns_stop(lns);
+}
+
+/*
  * The peer restarts: its new SCCRQ comes from the same address and port,
  * onto the old tunnel's connected socket.
  */
@@ -587,6 +633,7 @@ int main(void)
 	test_icrq_no_iccn();
 	test_reload_optfile();
 	test_many_cdns();
+	test_sccrp_again();
 	test_restart();
 	test_spoofed_sccrq(conf_small, "");
 	test_spoofed_sccrq("[lns default]\nexclusive = yes\nip range = 10.9.0.10-10.9.0.13\n",

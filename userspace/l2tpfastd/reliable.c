@@ -211,8 +211,10 @@ void rel_resend(struct rel *r)
 	int i;
 
 	for (i = 0; i < r->n_txq; i++)
-		if (r->txq[i].due_ms)
+		if (r->txq[i].due_ms) {
 			rel_xmit(r, &r->txq[i]);
+			r->stats.retransmits++;
+		}
 }
 
 static uint64_t rel_rto(uint64_t max, int tries)

@@ -92,7 +92,7 @@ uint8_t *rel_next(struct rel *r, size_t *len);
 /* Send a ZLB if the peer has not had our current Nr. */
 void rel_flush_ack(struct rel *r);
 
-/* Send again now what the peer has not acknowledged (tries unchanged). */
+/* Send again now what the peer has not acknowledged (tries unchanged, counted). */
 void rel_resend(struct rel *r);
 
 /* How long a message is sent again and again before it is given up. */

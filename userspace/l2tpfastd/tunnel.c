@@ -27,6 +27,8 @@
 #include "sys.h"
 
 #define SCCRP_SENDS	3	/* the first and two retransmissions */
+#define SCCRP_AGAINS	3	/* at most, for the peer's SCCRQ again ... */
+#define SCCRP_AGAIN_MS	1000	/* ... at most once a second */
 
 /*
  * A new SCCRQ from the address and port of a live tunnel: a peer that
@@ -358,6 +360,7 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		t->rel.rto_max_ms = (uint64_t)c->cap_backoff * 1000;
 	t->last_rx_ms = sys_now_ms();
 	t->deadline_ms = t->last_rx_ms + (uint64_t)c->setup_timeout * 1000;
+	t->sccrp_again_ms = t->last_rx_ms;
 	t->fd = -1;
 	t->state = T_WAIT_SCCCN;
 	t->next = lns->tunnels;
@@ -648,6 +651,25 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 	/* Else a probe is on: the peer sends its SCCRQ again. */
 }
 
+/*
+ * The peer's own SCCRQ (Ns 0) again while its SCCRP is unacknowledged: the
+ * SCCRP, or the SCCRQ's first copy, was lost. The SCCRP goes again at once
+ * instead of at the next back-off, a few times and at most once a second,
+ * so a lossy path comes up and a spoofer still gets one SCCRP per SCCRQ.
+ */
+static void sccrp_again(struct tunnel *t, const struct ctrl_msg *m)
+{
+	uint64_t now = sys_now_ms();
+
+	if (m->ns || !t->rel.n_txq || t->sccrp_agains >= SCCRP_AGAINS ||
+	    now < t->sccrp_again_ms + SCCRP_AGAIN_MS)
+		return;
+	t->sccrp_agains++;
+	t->sccrp_again_ms = now;
+	log_tunnel(LOG_DEBUG, t, "its SCCRQ again: SCCRP sent again");
+	rel_resend(&t->rel);
+}
+
 static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 {
 	struct ctrl_msg *m = malloc(sizeof(*m));
@@ -664,7 +686,7 @@ static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 			    t->id, t->peer_id, t->peer_str, msg_type_name(m->type));
 	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id &&
 		   t->state == T_WAIT_SCCCN) {
-		/* Its own SCCRQ again: the SCCRP is being retransmitted. */
+		sccrp_again(t, m);
 	} else if (!t->lns->stopping) {
 		/* Another tunnel, or a peer that restarted with the same id. */
 		tunnel_new_sccrq(t, m, buf, len);

@@ -63,7 +63,6 @@ struct tunnel {
 	uint64_t close_ms;	/* T_CLOSING: forget it at this time */
 	uint64_t deadline_ms;	/* T_WAIT_SCCCN: given up then */
 	uint64_t sccrp_again_ms;	/* the SCCRP last sent for its SCCRQ again */
-	int sccrp_agains;
 	uint64_t probe_ms;	/* a HELLO asks whether the peer still has it */
 	uint64_t n_rx, probe_rx;	/* messages from the peer; when probed */
 	int probing, probe_sends;

@@ -27,8 +27,7 @@
 #include "sys.h"
 
 #define SCCRP_SENDS	3	/* the first and two retransmissions */
-#define SCCRP_AGAINS	3	/* at most, for the peer's SCCRQ again ... */
-#define SCCRP_AGAIN_MS	1000	/* ... at most once a second */
+#define SCCRP_AGAIN_MS	1000	/* for the peer's SCCRQ again, at most once a second */
 
 /*
  * A new SCCRQ from the address and port of a live tunnel: a peer that
@@ -652,22 +651,25 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 }
 
 /*
- * The peer's own SCCRQ (Ns 0) again while its SCCRP is unacknowledged: the
- * SCCRP, or the SCCRQ's first copy, was lost. The SCCRP goes again at once
- * instead of at the next back-off, a few times and at most once a second,
- * so a lossy path comes up and a spoofer still gets one SCCRP per SCCRQ.
+ * The peer's own SCCRQ (Ns 0) again while its SCCRP (our Ns 0) is
+ * unacknowledged: the SCCRP, or the SCCRQ's first copy, was lost. The
+ * SCCRP's next retransmission goes at once instead of at its back-off,
+ * at most once a second; it spends one of its tries, so the SCCRP still
+ * goes out at most SCCRP_SENDS times, whatever a spoofer sends.
  */
 static void sccrp_again(struct tunnel *t, const struct ctrl_msg *m)
 {
+	struct rel_msg *x = t->rel.n_txq ? &t->rel.txq[0] : NULL;
 	uint64_t now = sys_now_ms();
 
-	if (m->ns || !t->rel.n_txq || t->sccrp_agains >= SCCRP_AGAINS ||
+	if (m->ns || !x || x->ns != 0 || !x->due_ms ||
+	    x->tries >= t->rel.max_retries ||
 	    now < t->sccrp_again_ms + SCCRP_AGAIN_MS)
 		return;
-	t->sccrp_agains++;
 	t->sccrp_again_ms = now;
-	log_tunnel(LOG_DEBUG, t, "its SCCRQ again: SCCRP sent again");
-	rel_resend(&t->rel);
+	x->due_ms = now;
+	log_tunnel(LOG_DEBUG, t, "its SCCRQ again: the SCCRP's retransmission now");
+	rel_timer(&t->rel, now);	/* tries left: it cannot give up here */
 }
 
 static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)

@@ -79,6 +79,10 @@ struct lns {
 	struct generation *gen;	/* for new tunnels */
 	const char *conf_path;
 	const char *run_dir;
+	char run_path[256];	/* run_dir made absolute (restart.c) */
+	char run_mark[280];	/* "L2TPFAST_RUN=run_path", in every pppd's argv */
+	int pid_fd;		/* run_dir/l2tpfastd.pid, locked */
+	int old_pid;		/* an earlier daemon's that did not stop cleanly */
 	char ip_up[256];	/* pppd's ip-up-script; "" when there is none */
 	char hostname[64];	/* ours, for Host Name and the auth file */
 	int listen_fd, epfd;
@@ -103,6 +107,7 @@ struct lns {
 
 /* lns.c: what the event loop (main.c, or the driver harness) calls. */
 struct generation *generation_load(const char *path, const char *run_dir);
+
 void generation_put(struct generation *g);
 int lns_open(struct lns *lns);
 void lns_input(struct lns *lns, void *tag);
@@ -134,5 +139,10 @@ void session_timer(struct session *s, uint64_t now);
 void session_close(struct session *s, uint16_t result, const char *why,
 		   int send_cdn);
 struct session *session_find(struct tunnel *t, uint16_t id);
+
+/* restart.c: the run directory's pid file, and an earlier daemon's leftovers. */
+int restart_lock(struct lns *lns);
+void restart_begin(struct lns *lns);
+void restart_end(struct lns *lns);
 
 #endif /* L2TPFASTD_H */

@@ -152,10 +152,39 @@ static void usage(FILE *f)
 		"  -H SECONDS  HELLO after this long without a message (default 60)\n");
 }
 
+/* The daemon proper, once the run directory is ours. */
+static int serve(struct lns *lns, int foreground)
+{
+	lns->gen = generation_load(lns->conf_path, lns->run_dir);
+	if (!lns->gen)
+		return 1;
+	if (!foreground && daemon(0, 0)) {
+		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	restart_begin(lns);
+	if (lf_genl_open(&lns->l2tp, "l2tp") < 0) {
+		log_msg(LOG_ERR, "the kernel's l2tp family is missing: modprobe l2tp_netlink l2tp_ppp");
+		return 1;
+	}
+	lns->have_fast = lf_genl_open(&lns->fast, L2TPFAST_FAMILY_NAME) == 0;
+	if (!lns->have_fast)
+		log_msg(LOG_NOTICE, "l2tpfast.ko is not loaded: tunnels work, per-session figures are unavailable (modprobe l2tpfast)");
+	find_ip_up(lns);
+	lns->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (lns->epfd < 0 || lns_open(lns))
+		return 1;
+	log_msg(LOG_NOTICE, "listening on %s:%u, %d lns section(s)%s",
+		inet_ntoa(lns->gen->cfg.listen_addr), lns->gen->cfg.port,
+		lns->gen->cfg.n_lns, lns->have_fast ? ", l2tpfast figures on" : "");
+	return run(lns);
+}
+
 int main(int argc, char **argv)
 {
 	struct lns lns = { .conf_path = "/etc/xl2tpd/xl2tpd.conf",
-			   .run_dir = "/run/l2tpfastd", .hello_ms = 60000 };
+			   .run_dir = "/run/l2tpfastd", .hello_ms = 60000,
+			   .pid_fd = -1 };
 	int c, foreground = 0, check = 0, debug = 0;
 
 	while ((c = getopt(argc, argv, "c:Dtdr:H:h")) != -1) {
@@ -178,31 +207,18 @@ int main(int argc, char **argv)
 	mkdir(lns.run_dir, 0700);
 	if (gethostname(lns.hostname, sizeof(lns.hostname) - 1))
 		snprintf(lns.hostname, sizeof(lns.hostname), "l2tpfast");
-	lns.gen = generation_load(lns.conf_path, lns.run_dir);
-	if (!lns.gen)
-		return 1;
 	if (check) {
+		lns.gen = generation_load(lns.conf_path, lns.run_dir);
+		if (!lns.gen)
+			return 1;
 		printf("%s: OK, %d lns section(s)\n", lns.conf_path, lns.gen->cfg.n_lns);
 		generation_put(lns.gen);
 		return 0;
 	}
-	if (!foreground && daemon(0, 0)) {
-		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+	/* Before the generation puts its options files into the run directory. */
+	if (restart_lock(&lns))
 		return 1;
-	}
-	if (lf_genl_open(&lns.l2tp, "l2tp") < 0) {
-		log_msg(LOG_ERR, "the kernel's l2tp family is missing: modprobe l2tp_netlink l2tp_ppp");
-		return 1;
-	}
-	lns.have_fast = lf_genl_open(&lns.fast, L2TPFAST_FAMILY_NAME) == 0;
-	if (!lns.have_fast)
-		log_msg(LOG_NOTICE, "l2tpfast.ko is not loaded: tunnels work, per-session figures are unavailable (modprobe l2tpfast)");
-	find_ip_up(&lns);
-	lns.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (lns.epfd < 0 || lns_open(&lns))
-		return 1;
-	log_msg(LOG_NOTICE, "listening on %s:%u, %d lns section(s)%s",
-		inet_ntoa(lns.gen->cfg.listen_addr), lns.gen->cfg.port,
-		lns.gen->cfg.n_lns, lns.have_fast ? ", l2tpfast figures on" : "");
-	return run(&lns);
+	c = serve(&lns, foreground);
+	restart_end(&lns);
+	return c;
 }

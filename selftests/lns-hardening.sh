@@ -8,8 +8,10 @@
 #  - 5,000 spoofed SCCRQs from 354 addresses leave the fd count and RSS
 #    bounded and an established session pinging, and are forgotten;
 #  - on a host with two addresses, a tunnel answers from the one called;
-#  - the control channel under 20% loss and reordering still comes up;
-#  - kill -9 l2tpfastd: no kernel tunnel and no pppd of it lingers.
+#  - under 20% loss and reordering of control messages a client comes up;
+#  - kill -9 l2tpfastd: no kernel tunnel and no pppd of it lingers; the
+#    next start cleans up what was left and says so; one daemon per run
+#    directory.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lns-lib.sh"
 need_root
@@ -118,15 +120,44 @@ expect "its tunnel socket is bound to 192.0.2.11:1701" 1 \
 	"$(ip netns exec "$NS_S" ss -uan state established | grep -c '192.0.2.11:1701 *192.0.2.3:1701')"
 
 echo "# --- 20% loss and reordering on the control channel ---"
-if modprobe sch_netem 2>/dev/null; then
-	ip netns exec "$NS_C" tc qdisc add dev cli0 root netem loss 20% delay 20ms 10ms reorder 25% 50%
-	ip netns exec "$NS_S" tc qdisc add dev srv0 root netem loss 20% delay 20ms 10ms reorder 25% 50%
+# control_loss NS DEV MATCH add|del: netem on L2TP control messages only
+# (T bit set in the first byte after an option-less IPv4 header, UDP, the
+# lossy client's address as MATCH: "src ADDR" or "dst ADDR"); PPP's own
+# negotiation over the data channel cannot survive every loss (a lost CHAP
+# Success leaves the client waiting for good, RFC 1994), which is pppd's
+# matter, not the control channel's.
+control_loss() {
+	local ns=$1 dev=$2 match=$3
+	if [ "$4" = del ]; then
+		ip netns exec "$ns" tc qdisc del dev "$dev" root
+		return
+	fi
+	ip netns exec "$ns" tc qdisc add dev "$dev" root handle 1: prio bands 3 \
+		priomap 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 &&
+	ip netns exec "$ns" tc qdisc add dev "$dev" parent 1:3 handle 30: \
+		netem loss 20% delay 20ms 10ms reorder 25% 50% &&
+	ip netns exec "$ns" tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 \
+		match u8 0x05 0x0f at 0 match ip protocol 17 0xff \
+		match ip $match/32 match u8 0x80 0x80 at 28 flowid 1:3
+}
+if modprobe sch_netem 2>/dev/null && modprobe sch_prio 2>/dev/null &&
+	modprobe cls_u32 2>/dev/null; then
+	control_loss "$NS_C" cli0 "src 192.0.2.4" add
+	control_loss "$NS_S" srv0 "dst 192.0.2.4" add
 	lac_from lossy carol carolpw 192.0.2.4 1701 "$SRV_IP"
-	check "a client comes up through the loss" ppp_up "$NS_C" 3 90
-	ip netns exec "$NS_C" tc qdisc del dev cli0 root
-	ip netns exec "$NS_S" tc qdisc del dev srv0 root
+	if ! check "a client comes up through the loss" ppp_up "$NS_C" 3 90; then
+		diag "$(sed 's/^/client xl2tpd: /' "$LNS_RUN/xl2tpd-lossy.log" | tail -20)"
+		diag "$(grep '192.0.2.4' "$LNS_RUN/lns.log" | tail -30)"
+	fi
+	netem=$(ip netns exec "$NS_S" tc -s qdisc show dev srv0 | grep -A1 netem |
+		sed -n 's/^ *Sent [0-9]* bytes \([0-9]*\) pkt (dropped \([0-9]*\).*/\1 \2/p')
+	diag "the LNS's control messages through netem: ${netem% *} sent, ${netem#* } dropped"
+	check "... netem had the LNS's control messages to it (SCCRP, ICRP, acks)" \
+		test $(( ${netem% *} + ${netem#* } )) -ge 3
+	control_loss "$NS_C" cli0 "" del
+	control_loss "$NS_S" srv0 "" del
 else
-	skip "a client comes up through the loss" "sch_netem is not available in this kernel"
+	skip "a client comes up through the loss" "sch_netem, sch_prio or cls_u32 is not available in this kernel"
 fi
 
 echo "# --- kill -9 l2tpfastd with live sessions ---"
@@ -135,14 +166,32 @@ kill -9 "$lns_pid"
 wait "$lns_pid" 2>/dev/null
 check "no kernel tunnel of it lingers" wait_for 10 "" server_l2tp_tunnels
 check "no pppd of it lingers" wait_for 20 0 n_server_pppd
+expect "the pid file still names it" "$lns_pid" "$(cat "$LNS_RUN/l2tpfastd.pid" 2>/dev/null)"
+killed=$lns_pid
+# What a pppd of it that is slow to go looks like: a pppd carrying the run
+# directory's mark, no l2tpfastd its parent (a pty for a line, so it waits).
+ip netns exec "$NS_S" /usr/sbin/pppd nodetach noauth nodefaultroute noipv6 \
+	set "L2TPFAST_RUN=$LNS_RUN" pty "sleep 120" >/dev/null 2>&1 &
+slow=$!
 starts=$(grep -c "listening on" "$LNS_RUN/lns.log")
 ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>>"$LNS_RUN/lns.log" 2>&1 &
 lns_pid=$!
 started() { grep -c "listening on" "$LNS_RUN/lns.log"; }
-check "it starts again" wait_for 5 $((starts + 1)) started
+check "it starts again" wait_for 10 $((starts + 1)) started
+check "... and says it cleaned up after the killed one: its pppd ended, its options file removed" \
+	grep -q "an earlier l2tpfastd (pid $killed) did not stop cleanly: cleaned up after it: 1 pppd ended, 1 options files removed" "$LNS_RUN/lns.log" ||
+	diag "$(grep 'earlier l2tpfastd' "$LNS_RUN/lns.log")"
+check "... the orphan pppd is gone" wait_until 5 test ! -d "/proc/$slow"
+expect "... one options file in the run directory: the new one's" 1 "$(ls "$LNS_RUN" | grep -c '^options\.')"
+ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
+	>"$LNS_RUN/second.log" 2>&1
+expect "a second l2tpfastd on the same run directory does not start (exit 1)" 1 $?
+check "... and says which runs" grep -q "another l2tpfastd (pid $lns_pid) runs with run directory $LNS_RUN" "$LNS_RUN/second.log"
 kill -TERM "$lns_pid"
 wait "$lns_pid"
+expect "a clean stop empties the pid file" "" "$(cat "$LNS_RUN/l2tpfastd.pid")"
+wait "$slow" 2>/dev/null
 
 expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"
 done_tap

@@ -169,10 +169,16 @@ check "no pppd of it lingers" wait_for 20 0 n_server_pppd
 expect "the pid file still names it" "$lns_pid" "$(cat "$LNS_RUN/l2tpfastd.pid" 2>/dev/null)"
 killed=$lns_pid
 # What a pppd of it that is slow to go looks like: a pppd carrying the run
-# directory's mark, no l2tpfastd its parent (a pty for a line, so it waits).
-ip netns exec "$NS_S" /usr/sbin/pppd nodetach noauth nodefaultroute noipv6 \
-	set "L2TPFAST_RUN=$LNS_RUN" pty "sleep 120" >/dev/null 2>&1 &
+# directory's and the killed daemon's marks (a pty for a line, so it
+# waits); and one of another daemon's, which must be left alone.
+orphan() {
+	ip netns exec "$NS_S" /usr/sbin/pppd nodetach noauth nodefaultroute noipv6 \
+		set "L2TPFAST_RUN=$LNS_RUN" set "L2TPFAST_PID=$1" pty "sleep 120" >/dev/null 2>&1 &
+}
+orphan "$killed"
 slow=$!
+orphan 1
+other=$!
 starts=$(grep -c "listening on" "$LNS_RUN/lns.log")
 ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>>"$LNS_RUN/lns.log" 2>&1 &
@@ -183,7 +189,9 @@ check "... and says it cleaned up after the killed one: its pppd ended, its opti
 	grep -q "an earlier l2tpfastd (pid $killed) did not stop cleanly: cleaned up after it: 1 pppd ended, 1 options files removed" "$LNS_RUN/lns.log" ||
 	diag "$(grep 'earlier l2tpfastd' "$LNS_RUN/lns.log")"
 check "... the orphan pppd is gone" wait_until 5 test ! -d "/proc/$slow"
-expect "... one options file in the run directory: the new one's" 1 "$(ls "$LNS_RUN" | grep -c '^options\.')"
+check "... another daemon's pppd is not" test -d "/proc/$other"
+kill "$other"
+expect "... one options file in the run directory: the new one's" 1 "$(ls "$LNS_RUN" | grep -c '^pppd-options\.')"
 ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>"$LNS_RUN/second.log" 2>&1
 expect "a second l2tpfastd on the same run directory does not start (exit 1)" 1 $?
@@ -191,7 +199,7 @@ check "... and says which runs" grep -q "another l2tpfastd (pid $lns_pid) runs w
 kill -TERM "$lns_pid"
 wait "$lns_pid"
 expect "a clean stop empties the pid file" "" "$(cat "$LNS_RUN/l2tpfastd.pid")"
-wait "$slow" 2>/dev/null
+wait "$slow" "$other" 2>/dev/null
 
 expect "no kernel warnings" "" "$(dmesg_bugs_since "$mark")"
 done_tap

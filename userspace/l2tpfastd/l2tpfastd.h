@@ -80,9 +80,11 @@ struct lns {
 	const char *conf_path;
 	const char *run_dir;
 	char run_path[256];	/* run_dir made absolute (restart.c) */
-	char run_mark[280];	/* "L2TPFAST_RUN=run_path", in every pppd's argv */
-	int pid_fd;		/* run_dir/l2tpfastd.pid, locked */
+	/* In every pppd's argv: "L2TPFAST_RUN=run_path", "L2TPFAST_PID=pid". */
+	char run_mark[280], pid_mark[32];
+	int run_fd, pid_fd;	/* run_dir; its l2tpfastd.pid, locked */
 	int old_pid;		/* an earlier daemon's that did not stop cleanly */
+	int pid_written;	/* ours is in the file */
 	char ip_up[256];	/* pppd's ip-up-script; "" when there is none */
 	char hostname[64];	/* ours, for Host Name and the auth file */
 	int listen_fd, epfd;
@@ -97,6 +99,9 @@ struct lns {
 	int refusals;
 	int stopping;
 };
+
+/* pppd's copies of the pppoptfiles in the run directory: PREFIX + mkstemp's 6. */
+#define LNS_OPTFILE_PREFIX	"pppd-options."
 
 /* Tags of the event loop's own sockets; a tunnel's tag is the tunnel. */
 #define LNS_EV_LISTEN	((void *)1)

@@ -48,7 +48,7 @@ static int optfile_prepare(const char *src, const char *run_dir, char *dst,
 		log_msg(LOG_ERR, "%s: %s", src, strerror(errno));
 		return -1;
 	}
-	snprintf(dst, dst_len, "%s/options.XXXXXX", run_dir);
+	snprintf(dst, dst_len, "%s/" LNS_OPTFILE_PREFIX "XXXXXX", run_dir);
 	fd = mkstemp(dst);
 	out = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!out) {

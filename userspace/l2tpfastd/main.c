@@ -184,8 +184,8 @@ int main(int argc, char **argv)
 {
 	struct lns lns = { .conf_path = "/etc/xl2tpd/xl2tpd.conf",
 			   .run_dir = "/run/l2tpfastd", .hello_ms = 60000,
-			   .pid_fd = -1 };
-	int c, foreground = 0, check = 0, debug = 0;
+			   .pid_fd = -1, .run_fd = -1 };
+	int c, rc, foreground = 0, check = 0, debug = 0;
 
 	while ((c = getopt(argc, argv, "c:Dtdr:H:h")) != -1) {
 		switch (c) {
@@ -216,9 +216,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* Before the generation puts its options files into the run directory. */
-	if (restart_lock(&lns))
+	if (restart_lock(&lns)) {
+		restart_end(&lns);
 		return 1;
-	c = serve(&lns, foreground);
+	}
+	rc = serve(&lns, foreground);
 	restart_end(&lns);
-	return c;
+	return rc;
 }

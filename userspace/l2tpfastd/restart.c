@@ -11,8 +11,13 @@
  * kernel (PR_SET_PDEATHSIG) but may still be hanging up, holding an
  * address of the pool the new daemon hands out again, and its pppd
  * options files are still in the run directory. Before it serves, the new
- * daemon ends those pppds (known by the L2TPFAST_RUN=RUNDIR that every
- * pppd of this run directory carries), removes the files, and says so.
+ * daemon ends those pppds (each carries "set L2TPFAST_RUN=RUNDIR" and
+ * "set L2TPFAST_PID=PID" of the daemon that started it), removes the
+ * files, and says so.
+ *
+ * Under the shipped systemd unit none of this is needed (systemd ends the
+ * unit's processes and removes its RuntimeDirectory); it is for setups
+ * without systemd.
  */
 
 #include <dirent.h>
@@ -25,16 +30,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "l2tpfastd.h"
 #include "log.h"
+#include "sys.h"
 
-#define PPPD_PATH	"/usr/sbin/pppd"
-#define ORPHAN_MAX	64	/* pppds ended in one go */
-#define ORPHAN_WAIT_MS	3000	/* for their hang-up, then SIGKILL */
+#define ORPHAN_WAIT_MS	8000	/* for their hang-up (LCP TermReq), then SIGKILL */
+
+/* The syscalls, not glibc's wrappers (2.36 and later only). */
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
 
 static int read_small(const char *path, char *buf, size_t len)
 {
@@ -51,18 +67,19 @@ static int read_small(const char *path, char *buf, size_t len)
 	return (int)n;
 }
 
-/* pid's argv has exactly @arg among its arguments. */
-static int argv_has(pid_t pid, const char *arg)
+/* pid's argv has exactly @a and @b among its arguments. */
+static int argv_has(pid_t pid, const char *a, const char *b)
 {
 	char path[64], buf[4096];
-	int n, i;
+	int n, i, has_a = 0, has_b = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	n = read_small(path, buf, sizeof(buf));
-	for (i = 0; i < n; i += (int)strlen(buf + i) + 1)
-		if (!strcmp(buf + i, arg))
-			return 1;
-	return 0;
+	for (i = 0; i < n; i += (int)strlen(buf + i) + 1) {
+		has_a |= !strcmp(buf + i, a);
+		has_b |= !strcmp(buf + i, b);
+	}
+	return has_a && has_b;
 }
 
 static int comm_is(pid_t pid, const char *want)
@@ -76,126 +93,195 @@ static int comm_is(pid_t pid, const char *want)
 	return !strcmp(buf, want);
 }
 
-static pid_t parent_of(pid_t pid)
+/* /proc/PID/ns/NAME is ours. */
+static int same_ns(pid_t pid, const char *name)
 {
-	char path[64], buf[512], *p;
+	char path[64], self[64];
+	struct stat a, b;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	p = strrchr(buf, ')');	/* comm may hold spaces */
-	return p ? (pid_t)atoi(p + 4) : -1;	/* ") S PPID" */
-}
-
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
+	return !stat(path, &a) && !stat(self, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /*
- * A pppd left by an earlier daemon of this run directory: root's pppd
- * binary, in our netns, carrying our mark, and no l2tpfastd's child.
+ * A pppd the dead daemon started: root's pppd, in our network and mount
+ * namespaces, carrying this run directory's mark and the dead daemon's pid.
  */
-static int orphan_pppd(const struct lns *lns, pid_t pid)
+static int orphan_pppd(const struct lns *lns, pid_t pid, const char *pid_mark)
 {
-	char path[64], exe[64];
+	char path[64];
 	struct stat st;
-	pid_t ppid;
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (stat(path, &st) || st.st_uid != 0 || !comm_is(pid, "pppd"))
-		return 0;
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
-	if (!same_file(exe, PPPD_PATH))
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if (!same_file(path, "/proc/self/ns/net"))
-		return 0;
-	ppid = parent_of(pid);
-	if (ppid <= 0 || comm_is(ppid, "l2tpfastd"))
-		return 0;
-	return argv_has(pid, lns->run_mark);
+	return !stat(path, &st) && st.st_uid == 0 && comm_is(pid, "pppd") &&
+	       same_ns(pid, "net") && same_ns(pid, "mnt") &&
+	       argv_has(pid, lns->run_mark, pid_mark);
 }
 
-static int n_running(const struct pollfd *pfd, int n)
-{
-	int i, left = 0;
+struct orphans {
+	struct pollfd *pfd;
+	int n, size;
+};
 
-	for (i = 0; i < n; i++)
-		if (!(pfd[i].revents & POLLIN))	/* a pidfd polls in once it exited */
-			left++;
-	return left;
+static int orphans_add(struct orphans *o, int pidfd)
+{
+	if (o->n == o->size) {
+		int size = o->size ? 2 * o->size : 64;
+		struct pollfd *p = realloc(o->pfd, (size_t)size * sizeof(*p));
+
+		if (!p)
+			return -1;
+		o->pfd = p;
+		o->size = size;
+	}
+	o->pfd[o->n].fd = pidfd;
+	o->pfd[o->n].events = POLLIN;	/* a pidfd polls in once it exited */
+	o->pfd[o->n++].revents = 0;
+	return 0;
 }
 
-/* SIGTERM to the orphans, a few seconds to hang up, SIGKILL: how many. */
-static int end_orphan_pppds(const struct lns *lns)
+/* SIGTERM to every orphan: how many; -1 when pidfds are not to be had. */
+static int orphans_signal(const struct lns *lns, struct orphans *o)
 {
-	struct pollfd pfd[ORPHAN_MAX];
+	char pid_mark[32];
 	struct dirent *d;
-	int n = 0, i;
 	DIR *proc = opendir("/proc");
 
 	if (!proc)
-		return 0;
-	while (n < ORPHAN_MAX && (d = readdir(proc))) {
-		pid_t pid = (pid_t)atoi(d->d_name);
+		return -1;
+	snprintf(pid_mark, sizeof(pid_mark), "L2TPFAST_PID=%d", lns->old_pid);
+	while ((d = readdir(proc))) {
+		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
 		int fd;
 
 		if (pid <= 1 || pid == getpid())
 			continue;
 		/* The pidfd first: what is checked is what gets the signal. */
-		fd = pidfd_open(pid, 0);
+		fd = pidfd_open_(pid);
+		if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+			closedir(proc);
+			return -1;
+		}
 		if (fd < 0)
 			continue;
-		if (orphan_pppd(lns, pid) && !pidfd_send_signal(fd, SIGTERM, NULL, 0)) {
-			pfd[n].fd = fd;
-			pfd[n].events = POLLIN;
-			pfd[n++].revents = 0;
-		} else {
+		if (!orphan_pppd(lns, pid, pid_mark) || pidfd_signal(fd, SIGTERM) ||
+		    orphans_add(o, fd))
 			close(fd);
-		}
 	}
 	closedir(proc);
-	for (i = 0; i < ORPHAN_WAIT_MS / 100 && n_running(pfd, n); i++)
-		poll(pfd, (nfds_t)n, 100);
-	for (i = 0; i < n; i++) {
-		if (!(pfd[i].revents & POLLIN))
-			pidfd_send_signal(pfd[i].fd, SIGKILL, NULL, 0);
-		close(pfd[i].fd);
+	return o->n;
+}
+
+/* Until every orphan exited or the time is up; then SIGKILL to the rest. */
+static void orphans_reap(struct orphans *o)
+{
+	uint64_t end = sys_now_ms() + ORPHAN_WAIT_MS, now;
+	int i, left = o->n;
+
+	while (left && (now = sys_now_ms()) < end) {
+		poll(o->pfd, (nfds_t)o->n, (int)(end - now));
+		for (i = 0; i < o->n; i++)
+			if (o->pfd[i].fd >= 0 && (o->pfd[i].revents & POLLIN)) {
+				close(o->pfd[i].fd);
+				o->pfd[i].fd = -1;	/* poll skips it now */
+				left--;
+			}
 	}
+	for (i = 0; i < o->n; i++)
+		if (o->pfd[i].fd >= 0) {
+			pidfd_signal(o->pfd[i].fd, SIGKILL);
+			close(o->pfd[i].fd);
+		}
+}
+
+/* The pppds of the dead daemon, ended: how many; -1 if that cannot be done. */
+static int end_orphan_pppds(const struct lns *lns)
+{
+	struct orphans o = { 0 };
+	int n = orphans_signal(lns, &o);
+
+	if (n < 0) {
+		log_msg(LOG_WARNING, "cannot look for the pppds of the earlier l2tpfastd (pid %d): pidfd_open: %s",
+			lns->old_pid, strerror(errno));
+		for (int i = 0; i < o.n; i++)
+			close(o.pfd[i].fd);
+	} else {
+		orphans_reap(&o);
+	}
+	free(o.pfd);
 	return n;
 }
 
-/* pppd options files ("options.XXXXXX", mkstemp's) left in the run directory. */
+/* pppd options files (LNS_OPTFILE_PREFIX, mkstemp's) left in the run directory. */
 static int remove_optfiles(const struct lns *lns)
 {
-	int dfd = open(lns->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t plen = strlen(LNS_OPTFILE_PREFIX);
+	int dfd = dup(lns->run_fd);
 	struct dirent *d;
 	struct stat st;
 	int n = 0;
-	DIR *dir;
+	DIR *dir = dfd < 0 ? NULL : fdopendir(dfd);
 
-	if (dfd < 0)
-		return 0;
-	dir = fdopendir(dfd);
 	if (!dir) {
-		close(dfd);
+		if (dfd >= 0)
+			close(dfd);
 		return 0;
 	}
+	rewinddir(dir);
 	while ((d = readdir(dir))) {
-		if (strlen(d->d_name) != 14 || strncmp(d->d_name, "options.", 8))
+		if (strlen(d->d_name) != plen + 6 ||
+		    strncmp(d->d_name, LNS_OPTFILE_PREFIX, plen))
 			continue;
-		if (fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		if (fstatat(lns->run_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    (st.st_mode & 0077) || st.st_nlink != 1)
 			continue;
-		if (!unlinkat(dfd, d->d_name, 0))
+		if (!unlinkat(lns->run_fd, d->d_name, 0))
 			n++;
 	}
 	closedir(dir);
 	return n;
+}
+
+/* The run directory, opened once and checked: ours, not writable by others. */
+static int open_run_dir(struct lns *lns)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!realpath(lns->run_dir, path)) {
+		log_msg(LOG_ERR, "run directory %s: %s", lns->run_dir, strerror(errno));
+		return -1;
+	}
+	if (strlen(path) >= sizeof(lns->run_path) ||
+	    snprintf(lns->run_mark, sizeof(lns->run_mark), "L2TPFAST_RUN=%s",
+		     path) >= (int)sizeof(lns->run_mark)) {
+		log_msg(LOG_ERR, "run directory %s: name too long", path);
+		return -1;
+	}
+	strcpy(lns->run_path, path);
+	lns->run_dir = lns->run_path;
+	lns->run_fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lns->run_fd < 0 || fstat(lns->run_fd, &st)) {
+		log_msg(LOG_ERR, "run directory %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		log_msg(LOG_ERR, "run directory %s: must be ours and not writable by group or others", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return (int)strtol(buf, NULL, 10);
 }
 
 /*
@@ -204,58 +290,41 @@ static int remove_optfiles(const struct lns *lns)
  */
 int restart_lock(struct lns *lns)
 {
-	char path[PATH_MAX], buf[32];
 	struct stat st;
-	ssize_t n;
 
 	lns->pid_fd = -1;
-	if (!realpath(lns->run_dir, path)) {
-		log_msg(LOG_ERR, "run directory %s: %s", lns->run_dir, strerror(errno));
+	lns->run_fd = -1;
+	if (open_run_dir(lns))
+		return -1;
+	lns->pid_fd = openat(lns->run_fd, "l2tpfastd.pid",
+			     O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (lns->pid_fd < 0 || fstat(lns->pid_fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_nlink != 1 || st.st_uid != geteuid()) {
+		log_msg(LOG_ERR, "%s/l2tpfastd.pid: %s", lns->run_dir,
+			lns->pid_fd < 0 ? strerror(errno) : "not a file of ours");
 		return -1;
 	}
-	if (strlen(path) >= sizeof(lns->run_path)) {
-		log_msg(LOG_ERR, "run directory %s: name too long", path);
-		return -1;
-	}
-	strcpy(lns->run_path, path);
-	if (stat(lns->run_path, &st) || !S_ISDIR(st.st_mode)) {
-		log_msg(LOG_ERR, "run directory %s: not a directory", lns->run_path);
-		return -1;
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
-		log_msg(LOG_ERR, "run directory %s: must be ours and not writable by others", lns->run_path);
-		return -1;
-	}
-	lns->run_dir = lns->run_path;
-	if (snprintf(lns->run_mark, sizeof(lns->run_mark), "L2TPFAST_RUN=%s",
-		     lns->run_path) >= (int)sizeof(lns->run_mark) ||
-	    snprintf(path, sizeof(path), "%s/l2tpfastd.pid", lns->run_path) >= (int)sizeof(path)) {
-		log_msg(LOG_ERR, "run directory %s: name too long", lns->run_path);
-		return -1;
-	}
-	lns->pid_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (lns->pid_fd < 0) {
-		log_msg(LOG_ERR, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = pread(lns->pid_fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
 	if (flock(lns->pid_fd, LOCK_EX | LOCK_NB)) {
-		log_msg(LOG_ERR, "another l2tpfastd (pid %d) runs with run directory %s: not started (-r gives each its own)",
-			atoi(buf), lns->run_path);
+		int holder = read_pid(lns->pid_fd);
+
+		if (holder > 0)
+			log_msg(LOG_ERR, "another l2tpfastd (pid %d) runs with run directory %s: not started (-r gives each its own)",
+				holder, lns->run_dir);
+		else
+			log_msg(LOG_ERR, "another l2tpfastd is starting with run directory %s: not started (-r gives each its own)",
+				lns->run_dir);
 		close(lns->pid_fd);
 		lns->pid_fd = -1;
 		return -1;
 	}
-	n = pread(lns->pid_fd, buf, sizeof(buf) - 1, 0);	/* again, locked */
-	buf[n > 0 ? n : 0] = '\0';
-	lns->old_pid = atoi(buf);
+	lns->old_pid = read_pid(lns->pid_fd);
 	if (lns->old_pid > 0) {
 		int orphans = end_orphan_pppds(lns);
 		int files = remove_optfiles(lns);
 
-		log_msg(LOG_NOTICE, "an earlier l2tpfastd (pid %d) did not stop cleanly: cleaned up after it: %d pppd ended, %d options files removed; its kernel tunnels went with its sockets",
-			lns->old_pid, orphans, files);
+		if (orphans >= 0)
+			log_msg(LOG_NOTICE, "an earlier l2tpfastd (pid %d) did not stop cleanly: cleaned up after it: %d pppd ended, %d options files removed; its kernel tunnels went with its sockets",
+				lns->old_pid, orphans, files);
 	}
 	return 0;
 }
@@ -268,17 +337,25 @@ void restart_begin(struct lns *lns)
 
 	if (lns->pid_fd < 0)
 		return;
+	snprintf(lns->pid_mark, sizeof(lns->pid_mark), "L2TPFAST_PID=%d", (int)getpid());
 	if (ftruncate(lns->pid_fd, 0) || pwrite(lns->pid_fd, buf, (size_t)n, 0) != n)
 		log_msg(LOG_WARNING, "%s/l2tpfastd.pid: %s", lns->run_dir, strerror(errno));
+	else
+		lns->pid_written = 1;
 }
 
-/* A clean stop: the file says nobody runs. */
+/*
+ * A clean stop: the file says nobody runs. Before our pid was in it, an
+ * earlier daemon's stays (the next start looks after it again).
+ */
 void restart_end(struct lns *lns)
 {
-	if (lns->pid_fd < 0)
-		return;
-	if (ftruncate(lns->pid_fd, 0))
+	if (lns->pid_fd >= 0 && lns->pid_written && ftruncate(lns->pid_fd, 0))
 		log_msg(LOG_WARNING, "%s/l2tpfastd.pid: %s", lns->run_dir, strerror(errno));
-	close(lns->pid_fd);
+	if (lns->pid_fd >= 0)
+		close(lns->pid_fd);
+	if (lns->run_fd >= 0)
+		close(lns->run_fd);
 	lns->pid_fd = -1;
+	lns->run_fd = -1;
 }

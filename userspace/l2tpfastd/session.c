@@ -251,9 +251,11 @@ static void pppd_args(const struct session *s, const char **argv, char bufs[][64
 	snprintf(bufs[3], 64, "L2TPFAST_IDS=%u %u", t->id, s->id);
 	argv[i++] = bufs[3];
 	/* Which run directory's: a restarted l2tpfastd knows an orphan by it. */
-	if (t->lns->run_mark[0]) {
+	if (t->lns->run_mark[0] && t->lns->pid_mark[0]) {
 		argv[i++] = "set";
 		argv[i++] = t->lns->run_mark;
+		argv[i++] = "set";
+		argv[i++] = t->lns->pid_mark;
 	}
 	if (t->lns->ip_up[0]) {
 		argv[i++] = "ip-up-script";

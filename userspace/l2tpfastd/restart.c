@@ -106,8 +106,9 @@ static int same_ns(pid_t pid, const char *name)
 }
 
 /*
- * A pppd the dead daemon started: root's pppd, in our network and mount
- * namespaces, carrying this run directory's mark and the dead daemon's pid.
+ * A pppd the dead daemon started: root's pppd, in our network namespace,
+ * carrying this run directory's mark and the dead daemon's pid. (Not the
+ * mount namespace: `ip netns exec` makes one for each daemon it starts.)
  */
 static int orphan_pppd(const struct lns *lns, pid_t pid, const char *pid_mark)
 {
@@ -116,7 +117,7 @@ static int orphan_pppd(const struct lns *lns, pid_t pid, const char *pid_mark)
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	return !stat(path, &st) && st.st_uid == 0 && comm_is(pid, "pppd") &&
-	       same_ns(pid, "net") && same_ns(pid, "mnt") &&
+	       same_ns(pid, "net") &&
 	       argv_has(pid, lns->run_mark, pid_mark);
 }
 

@@ -60,29 +60,37 @@ round_down() {
 	client_reset >/dev/null 2>&1
 }
 
+# The cheap looks first: l2tpfast-ctl's JSON only once the kernel and the
+# process table say so (python starts slowly under TCG).
 all_gone() {
-	[ "$(n_tunnels)" = 0 ] && [ -z "$(server_l2tp_tunnels)" ] &&
-		[ "$(n_server_pppd)" = 0 ] && echo gone
+	[ -z "$(server_l2tp_tunnels)" ] && [ "$(n_server_pppd)" = 0 ] &&
+		[ "$(n_tunnels)" = 0 ] && echo gone
 }
 
 hows=(close kill server-pppd client-pppd)
 bad=0 cycles=0 t0=$(date +%s) fds0=$(n_fds)
 echo "# --- $ROUNDS rounds of $PAR clients: $((ROUNDS * PAR)) set-ups and tear-downs ---"
+t_up=0 t_down=0
 for r in $(seq "$ROUNDS"); do
 	how=${hows[$(( (r - 1) % 4 ))]}
+	ta=$(date +%s)
 	if ! round_up; then
 		bad=$((bad + 1))
 		diag "round $r: $(n_ppp "$NS_C") of $PAR clients up"
 	fi
+	tb=$(date +%s)
 	round_down "$how"
 	if ! wait_for 60 gone all_gone >/dev/null; then
 		bad=$((bad + 1))
 		diag "round $r ($how): not all gone: $(n_tunnels) tunnels, $(n_server_pppd) pppds"
 	fi
+	tc=$(date +%s)
+	t_up=$((t_up + tb - ta)) t_down=$((t_down + tc - tb))
+	[ "$r" -le 4 ] && diag "round $r: up in $((tb - ta)) s, down ($how) in $((tc - tb)) s"
 	cycles=$((cycles + PAR))
 	[ "$r" = 1 ] && rss0=$(rss_kb)
 done
-diag "$cycles set-ups and tear-downs in $(( $(date +%s) - t0 )) s"
+diag "$cycles set-ups and tear-downs in $(( $(date +%s) - t0 )) s: $t_up s coming up, $t_down s going"
 expect "every round came up and went away" 0 "$bad"
 expect "no kernel tunnel left" "" "$(server_l2tp_tunnels)"
 expect "no kernel session left" "" "$(ip -n "$NS_S" l2tp show session)"

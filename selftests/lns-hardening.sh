@@ -179,6 +179,15 @@ orphan "$killed"
 slow=$!
 orphan 1
 other=$!
+# pppd forks for its pty command: until the child has exec'ed, it is a
+# second pppd with the same marks (the clean-up would rightly count 2).
+pty_started() {
+	local p
+	for p in "$slow" "$other"; do
+		[ -n "$(pgrep -P "$p")" ] && [ -z "$(pgrep -P "$p" -x pppd)" ] || return 1
+	done
+}
+wait_until 10 pty_started || diag "the fake pppds' pty commands did not start"
 starts=$(grep -c "listening on" "$LNS_RUN/lns.log")
 ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>>"$LNS_RUN/lns.log" 2>&1 &

@@ -48,17 +48,6 @@ frames0=$(rx_frames)
 mem0=$(kmem)
 
 kmemleak=/sys/kernel/debug/kmemleak
-# What kmemleak finds before the flood is an earlier test's: reported here,
-# since 'clear' (so that the count below is the flood's) hides it from the
-# scan at the end of the suite.
-if [ -w "$kmemleak" ]; then
-	echo scan >"$kmemleak"	# kmemleak reports at a second look
-	echo scan >"$kmemleak"
-	before=$(grep -c '^unreferenced object' "$kmemleak")
-	expect "kmemleak: nothing unreferenced before the flood (earlier tests)" 0 "$before"
-	[ "$before" -eq 0 ] || diag "$(head -n 60 "$kmemleak")"
-	echo clear >"$kmemleak"
-fi
 start=$(date +%s)
 expect "l2tp-flood sent $FLOOD random-id packets" "$FLOOD" "$(flood "$FLOOD" v3)"
 diag "flood took $(( $(date +%s) - start )) s"
@@ -74,15 +63,11 @@ grow=$((mem1 - mem0))
 diag "kernel slab+percpu: $mem0 kB before, $mem1 kB after ($grow kB)"
 if debug_kernel && [ -w "$kmemleak" ]; then
 	# The debug kernel: KASAN's quarantine keeps freed objects in the
-	# slabs, so the figures above grow anyway; kmemleak judges instead.
-	# It reports an object unreferenced for 5 s whose checksum two scans
-	# found unchanged: a scan, 6 s, another.
-	echo scan >"$kmemleak"
-	sleep 6
-	echo scan >"$kmemleak"
-	leaks=$(grep -c '^unreferenced object' "$kmemleak")
-	expect "kmemleak: nothing unreferenced after the flood" 0 "$leaks"
-	[ "$leaks" -eq 0 ] || diag "$(head -n 60 "$kmemleak")"
+	# slabs, so the figures above grow anyway; kmemleak judges instead,
+	# in the scans after the last test (selftests/run-guest): a leak per
+	# packet would be thousands of objects there. A scan of its own here
+	# would take minutes under TCG and KASAN.
+	diag "kmemleak: judged by the scans after the last test"
 elif debug_kernel; then
 	skip "kernel memory did not grow with the flood" \
 		"KASAN's quarantine keeps freed objects in the slabs, and no kmemleak here"

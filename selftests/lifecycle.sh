@@ -19,6 +19,8 @@
 need_root
 
 CYCLES=${L2TPFAST_RMMOD_CYCLES:-40}
+# How often a tunnel is detached and attached, or made and closed, in a row.
+REATTACH=${L2TPFAST_REATTACH:-30}
 N=10
 modprobe l2tpfast
 modprobe l2tp_eth
@@ -74,12 +76,12 @@ check "$N pings over L2TPv3" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
 echo "# --- detached and attached again and again while l2tpfast looks at it ---"
 reattach() {
 	local _
-	for _ in $(seq 30); do
+	for _ in $(seq "$REATTACH"); do
 		ip netns exec "$NS_A" l2tpfast-ctl detach 10 >/dev/null &&
 			ip netns exec "$NS_A" l2tpfast-ctl attach 10 >/dev/null || return 1
 	done
 }
-check "tunnel 10 detached and attached 30 times in a row" reattach
+check "tunnel 10 detached and attached $REATTACH times in a row" reattach
 wait_for "session 1 tracked after that" 10 test "$(session_ids 10)" = 1
 
 echo "# --- a session is its l2tp_core object: the same id made again starts afresh ---"
@@ -163,8 +165,8 @@ pkill -f "pppol2tp_tunnel_id 40"
 echo "# --- a tunnel with no session, its socket closed quietly, made again with its id ---"
 # l2tp_core says nothing when it deletes such a tunnel: the next attach of
 # its id must not find the old one in the way.
-check "tunnel 90 made, attached and its socket closed, 20 times over: every attach taken" \
-	a l2tp-peer reopen "$IP_A:1790" "$IP_B:1790" 90:91 20
+check "tunnel 90 made, attached and its socket closed, $((REATTACH * 2 / 3)) times over: every attach taken" \
+	a l2tp-peer reopen "$IP_A:1790" "$IP_B:1790" 90:91 $((REATTACH * 2 / 3))
 wait_for "a read lets go of the last one" 10 test -z "$(tunnel_ids)"
 
 echo "# --- a tunnel made with PPPoL2TP sockets: its session 0 is no session ---"

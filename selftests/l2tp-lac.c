@@ -58,6 +58,7 @@ static struct {
 	int n;
 	char **pppd_opts;
 	int n_opts;
+	int stopping;		/* sending StopCCN: SIGTERM no longer cuts short */
 } lac;
 
 static volatile sig_atomic_t stop;
@@ -230,7 +231,8 @@ static int exchange(struct ctrl_out *o, uint16_t want, struct ctrl_msg *reply)
 		xmit(o, 0);
 		if (receive(1000 << (i < 3 ? i : 3), want, reply, &got))
 			return 0;
-		if (stop == 2)
+		/* A SIGTERM cuts any exchange short but the StopCCN's. */
+		if (stop == 2 || (stop == 1 && !lac.stopping))
 			return -1;
 	}
 	say("no acknowledgement%s%s after %d tries", want ? " or " : "",
@@ -469,7 +471,7 @@ int main(int argc, char **argv)
 	struct lf_genl g;
 	struct ctrl_out o;
 	char *colon;
-	int i, first = 4, got = 0;
+	int i, rc, first = 4, got = 0;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: l2tp-lac SERVER_IP[:PORT] [LOCAL_IP:]LOCAL_PORT SESSIONS [--host NAME] [--secret S [--hide]] -- PPPD_OPTION...\n");
@@ -516,29 +518,33 @@ int main(int argc, char **argv)
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	lac.fd = socket(AF_INET, SOCK_DGRAM, 0);
+	/* pppd needs its PPPoL2TP socket only, not the tunnel's. */
+	lac.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (lac.fd < 0 || bind(lac.fd, (struct sockaddr *)&local, sizeof(local))) {
 		perror("l2tp-lac: socket");
 		return 1;
 	}
 	if (lf_genl_open(&g, "l2tp") < 0)
 		return 1;
-	if (tunnel_up())
-		return 1;
-	for (i = 1; i <= lac.n; i++)
-		if (call_up(i))
-			return 1;
-	if (kernel_up(&g))
-		return 1;
-
-	while (!stop) {
+	/*
+	 * A set-up cut short (no answer, a kernel error, SIGTERM) ends like
+	 * a SIGTERM later on: pppds ended, StopCCN to a tunnel the LNS has
+	 * answered, the kernel's tunnel deleted.
+	 */
+	rc = tunnel_up();
+	for (i = 1; i <= lac.n && !rc; i++)
+		rc = call_up(i);
+	if (!rc)
+		rc = kernel_up(&g);
+	while (!rc && !stop) {
 		receive(500, 0, NULL, &got);
 		reap();
 	}
-	if (stop == 1) {
-		say("SIGTERM: StopCCN");
-		for (i = 1; i <= lac.n; i++)
-			end_pppd(i);
+	for (i = 1; i <= lac.n; i++)
+		end_pppd(i);
+	if (stop != 2 && lac.ptid) {
+		say(stop ? "SIGTERM: StopCCN" : "set-up failed: StopCCN");
+		lac.stopping = 1;
 		ctrl_begin(&o, MSG_STOPCCN, lac.ptid, 0);
 		ctrl_avp_u16(&o, 1, AVP_TUNNEL_ID, lac.tid);
 		ctrl_avp_result(&o, 1, 0, "l2tp-lac stopping");
@@ -546,5 +552,5 @@ int main(int argc, char **argv)
 	}
 	lf_l2tp_tunnel_delete(&g, lac.tid);
 	lf_genl_close(&g);
-	return 0;
+	return rc && !stop ? 1 : 0;
 }

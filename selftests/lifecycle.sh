@@ -196,6 +196,7 @@ check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
 # Until the cycles end (interrupted below).
 ip netns exec "$NS_B" ping -q -i 0.01 -w 3600 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
 ping=$!
+trap 'kill "$ping" 2>/dev/null; ns_cleanup' EXIT
 # Tunnels on sockets of their own, attached by fd, closed and opened again
 # and again (a close races the unload), each with forged traffic at it.
 churners=() blasters=()
@@ -227,6 +228,7 @@ check "sockets of attached tunnels were closed meanwhile" \
 	test "$(awk '{n += $3} END {print n + 0}' <<<"$churned")" -gt 0
 kill -INT "$ping" 2>/dev/null
 wait "$ping" 2>/dev/null
+trap ns_cleanup EXIT
 diag "$(tail -2 /tmp/lf-ping.out)"
 read -r sent got < <(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' /tmp/lf-ping.out)
 check "the stock tunnel carried the pings throughout ($got of $sent answered)" \

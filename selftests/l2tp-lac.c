@@ -552,5 +552,5 @@ int main(int argc, char **argv)
 	}
 	lf_l2tp_tunnel_delete(&g, lac.tid);
 	lf_genl_close(&g);
-	return rc && !stop ? 1 : 0;
+	return rc && stop != 1 ? 1 : 0;
 }

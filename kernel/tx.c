@@ -183,13 +183,16 @@ static noinline unsigned int l2tpfast_tx_sk(struct sock *sk,
 					    struct sk_buff *skb,
 					    const struct nf_hook_state *state)
 {
-	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
 	int thoff = skb_transport_offset(skb);
+	struct l2tpfast_tunnel *t;
 	const struct udphdr *uh;
 	unsigned int len;
 
-	if (unlikely(!t || l2tpfast_tx_passes_again(skb, state) ||
-		     !l2tpfast_tx_is_udp(skb, state->pf)))
+	/* ESP (what IPsec made of the datagram) passes here too: no lookup. */
+	if (unlikely(!l2tpfast_tx_is_udp(skb, state->pf)))
+		return NF_ACCEPT;
+	t = l2tpfast_tunnel_find_sk(sk);
+	if (unlikely(!t || l2tpfast_tx_passes_again(skb, state)))
 		return NF_ACCEPT;
 	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh) ||
 		     skb_headlen(skb) < thoff + sizeof(*uh) +

@@ -60,8 +60,14 @@ const struct nla_policy l2tpfast_session_set_nl_policy[L2TPFAST_A_SESSION_START_
 	[L2TPFAST_A_SESSION_START_NS] = { .type = NLA_U64, },
 };
 
+/* L2TPFAST_CMD_NET_SET - do */
+const struct nla_policy l2tpfast_net_set_nl_policy[L2TPFAST_A_NET_IPSEC_PORT + 1] = {
+	[L2TPFAST_A_NET_IPSEC_REQUIRED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[L2TPFAST_A_NET_IPSEC_PORT] = { .type = NLA_U16, },
+};
+
 /* Ops table for l2tpfast */
-const struct genl_ops l2tpfast_nl_ops[7] = {
+const struct genl_ops l2tpfast_nl_ops[8] = {
 	{
 		.cmd		= L2TPFAST_CMD_VERSION_GET,
 		.doit		= l2tpfast_nl_version_get_doit,
@@ -110,6 +116,13 @@ const struct genl_ops l2tpfast_nl_ops[7] = {
 		.doit		= l2tpfast_nl_session_set_doit,
 		.policy		= l2tpfast_session_set_nl_policy,
 		.maxattr	= L2TPFAST_A_SESSION_START_NS,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= L2TPFAST_CMD_NET_SET,
+		.doit		= l2tpfast_nl_net_set_doit,
+		.policy		= l2tpfast_net_set_nl_policy,
+		.maxattr	= L2TPFAST_A_NET_IPSEC_PORT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

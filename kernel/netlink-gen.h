@@ -25,8 +25,10 @@ extern const struct nla_policy l2tpfast_counters_reset_nl_policy[L2TPFAST_A_TUNN
 
 extern const struct nla_policy l2tpfast_session_set_nl_policy[L2TPFAST_A_SESSION_START_NS + 1];
 
+extern const struct nla_policy l2tpfast_net_set_nl_policy[L2TPFAST_A_NET_IPSEC_PORT + 1];
+
 /* Ops table for l2tpfast */
-extern const struct genl_ops l2tpfast_nl_ops[7];
+extern const struct genl_ops l2tpfast_nl_ops[8];
 
 int l2tpfast_nl_version_get_doit(struct sk_buff *skb, struct genl_info *info);
 int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb, struct genl_info *info);
@@ -40,5 +42,6 @@ int l2tpfast_nl_session_get_dumpit(struct sk_buff *skb,
 int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb,
 				    struct genl_info *info);
 int l2tpfast_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info);
+int l2tpfast_nl_net_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _LINUX_L2TPFAST_GEN_H */

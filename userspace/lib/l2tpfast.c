@@ -134,7 +134,67 @@ static int tunnel_parse(struct nlattr **tb, void *arg)
 	parse_addr(tb[L2TPFAST_A_TUNNEL_PEER_ADDR],
 		   tb[L2TPFAST_A_TUNNEL_PEER_PORT], &t->peer);
 	parse_counters(tb[L2TPFAST_A_TUNNEL_COUNTERS], &t->c);
+	parse_ipsec(tb[L2TPFAST_A_TUNNEL_IPSEC], &t->ipsec);
 	return 0;
+}
+
+static void parse_ipsec(struct nlattr *nest, struct lf_ipsec *x)
+{
+	struct nlattr *tb[L2TPFAST_A_IPSEC_MAX + 1];
+
+	memset(x, 0, sizeof(*x));
+	if (!nest || nla_parse_nested(tb, L2TPFAST_A_IPSEC_MAX, nest, NULL))
+		return;
+	x->present = 1;
+	if (tb[L2TPFAST_A_IPSEC_SPI_IN])
+		x->spi_in = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_IN]);
+	if (tb[L2TPFAST_A_IPSEC_SPI_OUT])
+		x->spi_out = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_OUT]);
+	if (tb[L2TPFAST_A_IPSEC_REQID])
+		x->reqid = nla_get_u32(tb[L2TPFAST_A_IPSEC_REQID]);
+	if (tb[L2TPFAST_A_IPSEC_MARK])
+		x->mark = nla_get_u32(tb[L2TPFAST_A_IPSEC_MARK]);
+	if (tb[L2TPFAST_A_IPSEC_CHANGES])
+		x->changes = nla_get_u32(tb[L2TPFAST_A_IPSEC_CHANGES]);
+	if (tb[L2TPFAST_A_IPSEC_ENCAP_SPORT])
+		x->encap_sport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_SPORT]);
+	if (tb[L2TPFAST_A_IPSEC_ENCAP_DPORT])
+		x->encap_dport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_DPORT]);
+}
+
+static int net_parse(struct nlattr **tb, void *arg)
+{
+	struct lf_net *n = arg;
+
+	if (tb[L2TPFAST_A_NET_IPSEC_REQUIRED])
+		n->ipsec_required = nla_get_u8(tb[L2TPFAST_A_NET_IPSEC_REQUIRED]);
+	if (tb[L2TPFAST_A_NET_IPSEC_PORT])
+		n->ipsec_port = nla_get_u16(tb[L2TPFAST_A_NET_IPSEC_PORT]);
+	if (tb[L2TPFAST_A_NET_RX_DROP_CLEARTEXT])
+		n->rx_drop_cleartext = nla_get_u64(tb[L2TPFAST_A_NET_RX_DROP_CLEARTEXT]);
+	if (tb[L2TPFAST_A_NET_TX_DROP_CLEARTEXT])
+		n->tx_drop_cleartext = nla_get_u64(tb[L2TPFAST_A_NET_TX_DROP_CLEARTEXT]);
+	return 0;
+}
+
+int lf_net_set(struct lf_genl *g, int required, uint16_t port,
+	       struct lf_net *out)
+{
+	struct nl_msg *msg = lf_genl_msg(g, L2TPFAST_CMD_NET_SET, 0);
+	struct lf_net scratch;
+
+	if (!msg)
+		return -ENOMEM;
+	if (required >= 0 &&
+	    (nla_put_u8(msg, L2TPFAST_A_NET_IPSEC_REQUIRED, required ? 1 : 0) ||
+	     nla_put_u16(msg, L2TPFAST_A_NET_IPSEC_PORT, port))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	if (!out)
+		out = &scratch;
+	memset(out, 0, sizeof(*out));
+	return lf_genl_call(g, msg, L2TPFAST_A_NET_MAX, NULL, net_parse, out);
 }
 
 static int session_parse(struct nlattr **tb, void *arg)

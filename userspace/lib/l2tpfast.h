@@ -36,6 +36,20 @@ struct lf_session {
 	struct lf_counters c;
 };
 
+/* The IPsec SAs a tunnel's packets went through (spi_in 0: none in). */
+struct lf_ipsec {
+	int present;		/* the kernel reported SAs for the tunnel */
+	uint32_t spi_in, spi_out, reqid, mark, changes;
+	uint16_t encap_sport, encap_dport;	/* 0: no NAT-T */
+};
+
+/* The netns's IPsec switch and its figures for no tunnel (net-set). */
+struct lf_net {
+	int ipsec_required;
+	uint16_t ipsec_port;
+	uint64_t rx_drop_cleartext, tx_drop_cleartext;
+};
+
 struct lf_tunnel {
 	uint32_t id;
 	uint32_t peer_id;
@@ -44,6 +58,7 @@ struct lf_tunnel {
 	struct lf_addr local;
 	struct lf_addr peer;
 	struct lf_counters c;
+	struct lf_ipsec ipsec;
 	struct lf_session *sessions;
 	size_t n_sessions;
 };
@@ -72,6 +87,13 @@ int lf_tunnel_detach(struct lf_genl *g, uint32_t tunnel_id);
  * kernel track a session its sync has not picked up yet.
  */
 int lf_session_set(struct lf_genl *g, const struct lf_session *s);
+
+/*
+ * The netns's IPsec switch: required < 0 leaves it, and port with it, as
+ * they are (a read). *out, if given, gets the state after the change.
+ */
+int lf_net_set(struct lf_genl *g, int required, uint16_t port,
+	       struct lf_net *out);
 
 /* tunnel_id 0: every tunnel of the netns. */
 int lf_counters_reset(struct lf_genl *g, uint32_t tunnel_id);

@@ -109,6 +109,30 @@ static void parse_session_info(struct nlattr **tb, struct lf_session_info *i)
 		i->start_ns = nla_get_u64(tb[L2TPFAST_A_SESSION_START_NS]);
 }
 
+static void parse_ipsec(struct nlattr *nest, struct lf_ipsec *x)
+{
+	struct nlattr *tb[L2TPFAST_A_IPSEC_MAX + 1];
+
+	memset(x, 0, sizeof(*x));
+	if (!nest || nla_parse_nested(tb, L2TPFAST_A_IPSEC_MAX, nest, NULL))
+		return;
+	x->present = 1;
+	if (tb[L2TPFAST_A_IPSEC_SPI_IN])
+		x->spi_in = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_IN]);
+	if (tb[L2TPFAST_A_IPSEC_SPI_OUT])
+		x->spi_out = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_OUT]);
+	if (tb[L2TPFAST_A_IPSEC_REQID])
+		x->reqid = nla_get_u32(tb[L2TPFAST_A_IPSEC_REQID]);
+	if (tb[L2TPFAST_A_IPSEC_MARK])
+		x->mark = nla_get_u32(tb[L2TPFAST_A_IPSEC_MARK]);
+	if (tb[L2TPFAST_A_IPSEC_CHANGES])
+		x->changes = nla_get_u32(tb[L2TPFAST_A_IPSEC_CHANGES]);
+	if (tb[L2TPFAST_A_IPSEC_ENCAP_SPORT])
+		x->encap_sport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_SPORT]);
+	if (tb[L2TPFAST_A_IPSEC_ENCAP_DPORT])
+		x->encap_dport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_DPORT]);
+}
+
 static int tunnel_parse(struct nlattr **tb, void *arg)
 {
 	struct lf_snapshot *s = arg;
@@ -136,30 +160,6 @@ static int tunnel_parse(struct nlattr **tb, void *arg)
 	parse_counters(tb[L2TPFAST_A_TUNNEL_COUNTERS], &t->c);
 	parse_ipsec(tb[L2TPFAST_A_TUNNEL_IPSEC], &t->ipsec);
 	return 0;
-}
-
-static void parse_ipsec(struct nlattr *nest, struct lf_ipsec *x)
-{
-	struct nlattr *tb[L2TPFAST_A_IPSEC_MAX + 1];
-
-	memset(x, 0, sizeof(*x));
-	if (!nest || nla_parse_nested(tb, L2TPFAST_A_IPSEC_MAX, nest, NULL))
-		return;
-	x->present = 1;
-	if (tb[L2TPFAST_A_IPSEC_SPI_IN])
-		x->spi_in = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_IN]);
-	if (tb[L2TPFAST_A_IPSEC_SPI_OUT])
-		x->spi_out = nla_get_u32(tb[L2TPFAST_A_IPSEC_SPI_OUT]);
-	if (tb[L2TPFAST_A_IPSEC_REQID])
-		x->reqid = nla_get_u32(tb[L2TPFAST_A_IPSEC_REQID]);
-	if (tb[L2TPFAST_A_IPSEC_MARK])
-		x->mark = nla_get_u32(tb[L2TPFAST_A_IPSEC_MARK]);
-	if (tb[L2TPFAST_A_IPSEC_CHANGES])
-		x->changes = nla_get_u32(tb[L2TPFAST_A_IPSEC_CHANGES]);
-	if (tb[L2TPFAST_A_IPSEC_ENCAP_SPORT])
-		x->encap_sport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_SPORT]);
-	if (tb[L2TPFAST_A_IPSEC_ENCAP_DPORT])
-		x->encap_dport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_DPORT]);
 }
 
 static int net_parse(struct nlattr **tb, void *arg)

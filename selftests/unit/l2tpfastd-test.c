@@ -331,6 +331,39 @@ static void test_config(void)
 		 "'defaultroute' is not supported: a LAC key (a default route through the tunnel): l2tpfastd is an LNS");
 	conf_err("[lns default]\nip range 10.0.0.1\n", 2,
 		 "'ip range 10.0.0.1': a line is 'key = value'");
+	conf_err("[global]\nport = 1701\nipsec required = sometimes\n[lns default]\n", 3,
+		 "'ipsec required' takes yes or no, not 'sometimes'");
+	conf_err("[lns default]\nipsec required = yes\n", 2,
+		 "unknown key 'ipsec required' in [lns default]");
+}
+
+/* 'ipsec required': off unless said, yes/no/true/false/1/0 as other booleans. */
+static void test_config_ipsec(void)
+{
+	static const struct { const char *v; int want; } cases[] = {
+		{ NULL, 0 }, { "yes", 1 }, { "no", 0 }, { "TRUE", 1 }, { "0", 0 },
+	};
+	char conf[160], err[512];
+	struct config *c = malloc(sizeof(*c));
+	const char *path;
+	size_t i;
+	int good = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(conf, sizeof(conf), "[global]\n%s%s%s[lns default]\n",
+			 cases[i].v ? "ipsec required = " : "",
+			 cases[i].v ? cases[i].v : "", cases[i].v ? "\n" : "");
+		path = write_conf(conf);
+		err[0] = '\0';
+		if (config_load(path, c, err, sizeof(err)) ||
+		    c->ipsec_required != cases[i].want) {
+			good = 0;
+			diag_line(err);
+		}
+		unlink(path);
+	}
+	ok(good, "'ipsec required': no by default; yes, no, TRUE, 0 read as booleans");
+	free(c);
 }
 
 /* xl2tpd.conf as xl2tpd reads it, where inih read it otherwise. */
@@ -675,6 +708,7 @@ int main(void)
 	test_config();
 	test_config_every_key();
 	test_config_like_xl2tpd();
+	test_config_ipsec();
 	test_secrets();
 	test_pool();
 	test_rel_window();

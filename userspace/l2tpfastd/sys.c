@@ -200,6 +200,13 @@ int sys_session_annotate(struct session *s)
 	return lf_session_set(&s->t->lns->fast, &ls);
 }
 
+int sys_net_set(struct lns *lns, int required, uint16_t port)
+{
+	if (!lns->have_fast)
+		return -ENODEV;
+	return lf_net_set(&lns->fast, required, port, NULL);
+}
+
 pid_t sys_pppd_start(struct session *s, const char *const *argv)
 {
 	const struct tunnel *t = s->t;

@@ -166,7 +166,10 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
  * connected to the peer. A second tunnel from the same peer address and
  * port (xl2tpd opens one per [lac] section, all from its one port) cannot
  * have the same four-tuple: it answers from a port of its own, as RFC 2661
- * 8.1 allows.
+ * 8.1 allows. Not with 'ipsec required': the IPsec policies cover the
+ * listening port only (udp/1701), so a reply from another port would miss
+ * them. Such a tunnel is refused (-1, errno EADDRINUSE) until tunnels
+ * with the same four-tuple are told apart by their SAs.
  */
 static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 {
@@ -177,8 +180,13 @@ static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 	t->local.sin_addr = lns->gen->cfg.listen_addr;
 	if (local_addr.s_addr != INADDR_ANY)
 		t->local.sin_addr = local_addr;
-	if (four_tuple_taken(lns, &t->local, &t->peer))
+	if (four_tuple_taken(lns, &t->local, &t->peer)) {
+		if (lns->gen->cfg.ipsec_required) {
+			errno = EADDRINUSE;
+			return -1;
+		}
 		t->local.sin_port = 0;
+	}
 	return sys_udp_tunnel(&t->local, &t->peer);
 }
 
@@ -195,11 +203,22 @@ static int tunnel_kernel(struct tunnel *t)
 	t->kernel = 1;
 	if (t->lns->have_fast) {
 		err = sys_tunnel_attach(t);
-		if (err)
+		if (!err) {
+			t->attached = 1;
+		} else if (t->gen->cfg.ipsec_required) {
+			/* Fail closed: l2tpfast enforces IPsec on attached tunnels. */
+			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; 'ipsec required = yes' and an unattached tunnel would not be enforced: refused",
+				   lf_genl_strerror(err));
+			errno = -err;
+			return -1;
+		} else {
 			log_tunnel(LOG_WARNING, t, "l2tpfast attach: %s; no figures for this tunnel",
 				   lf_genl_strerror(err));
-		else
-			t->attached = 1;
+		}
+	} else if (t->gen->cfg.ipsec_required) {
+		log_tunnel(LOG_ERR, t, "'ipsec required = yes' but l2tpfast.ko is not there to enforce it: refused");
+		errno = ENODEV;
+		return -1;
 	}
 	return 0;
 }
@@ -373,6 +392,13 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		return;
 	}
 	t->fd = tunnel_socket(t, to);
+	if (t->fd < 0 && errno == EADDRINUSE && c->ipsec_required) {
+		/* Strangers can cause this: log_limited, through refuse_sccrq. */
+		refuse_sccrq(lns, from, m, STOP_ERROR, 0,
+			     "'ipsec required = yes' and this peer address and port have a tunnel already: a second one would answer from a port outside the IPsec policies (udp/listening port)");
+		tunnel_destroy(t);
+		return;
+	}
 	if (t->fd < 0 || tunnel_kernel(t)) {
 		log_tunnel(LOG_ERR, t, "cannot set up the tunnel: %s", strerror(errno));
 		refuse_sccrq(lns, from, m, STOP_ERROR, 0, "LNS cannot set up the tunnel");

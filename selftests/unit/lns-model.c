@@ -238,6 +238,13 @@ int sys_net_set(struct lns *lns, int required, uint16_t port)
 	return 0;
 }
 
+int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)
+{
+	(void)t;
+	*spi_in = *reqid = 0;
+	return 0;
+}
+
 int sys_session_annotate(struct session *s)
 {
 	(void)s;

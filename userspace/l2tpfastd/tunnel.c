@@ -484,6 +484,21 @@ void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
 	tunnel_send(t, &o);
 }
 
+/*
+ * Torn down from our side whatever the peer does (its IPsec SA is gone):
+ * sessions, pppds and addresses at once, a StopCCN attempted, and
+ * l2tp_core's tunnel and the socket @close_in_ms later (tunnel_timer),
+ * acknowledged or not.
+ */
+void tunnel_stop_soon(struct tunnel *t, const char *why, uint64_t close_in_ms)
+{
+	uint64_t when = sys_now_ms() + close_in_ms;
+
+	tunnel_stop(t, STOP_CLEAR, why);
+	if (!t->close_ms || t->close_ms > when)
+		t->close_ms = when;
+}
+
 static void peer_stopccn(struct tunnel *t, const struct ctrl_msg *m)
 {
 	uint16_t result = 0;
@@ -529,6 +544,23 @@ static void tunnel_replace_siblings(struct tunnel *t)
 			tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
 }
 
+/*
+ * The IPsec SA the peer's messages came through, as l2tpfast saw them:
+ * kept, so that the tunnel goes when its last SA does (xfrm.c). Learnt
+ * again before each such check; a tunnel that never went through IPsec
+ * is left to HELLO.
+ */
+void tunnel_learn_sa(struct tunnel *t)
+{
+	uint32_t spi_in, reqid;
+
+	if (!t->attached || sys_tunnel_ipsec(t, &spi_in, &reqid) || !spi_in)
+		return;
+	t->sa_spi_in = spi_in;
+	if (reqid)
+		t->sa_reqid = reqid;
+}
+
 static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 {
 	const char *secret = tunnel_secret(t);
@@ -552,7 +584,9 @@ static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 	}
 	tunnel_set_state(t, T_ESTABLISHED);
 	t->rel.max_retries = t->gen->cfg.max_retries;
-	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'", t->peer_host);
+	tunnel_learn_sa(t);
+	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'%s", t->peer_host,
+		   t->sa_spi_in ? ", through IPsec" : "");
 	tunnel_replace_siblings(t);
 }
 

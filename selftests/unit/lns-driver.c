@@ -736,6 +736,40 @@ static void test_ipsec_required(void)
 	model_lns_stop(lns);
 }
 
+/*
+ * What xfrm.c does to a tunnel whose last IPsec SA went: StopCCN, its
+ * pppd and address at once, l2tp_core's tunnel and the socket a second
+ * later whatever the peer says (it cannot answer without its SA).
+ */
+static void test_sa_gone(void)
+{
+	struct lns *lns;
+	struct peer p;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.41", 1701, lns, 41);
+	establish(lns, &p);
+	call(lns, &p, 1);
+	ok(lns->n_tunnels == 1 && model.n_pppd == 1 && lns->tunnels->pool->n_used == 1,
+	   "SA gone: a tunnel with a call");
+	lns->tunnels->sa_spi_in = 0xc0ffee;	/* as xfrm.c learnt it */
+	lns->tunnels->sa_reqid = 7;
+	tunnel_stop_soon(lns->tunnels, "IPsec SA gone", 1000);
+	model_pump(lns);
+	ok(peer_count(&p, MSG_STOPCCN) == 1 && !model.n_pppd && !model.kernel_sessions &&
+	   lns->tunnels && !lns->tunnels->pool->n_used,
+	   "... StopCCN sent; pppd, kernel session and pool address gone at once");
+	model_advance(lns, 1200);
+	ok(!lns->tunnels && !model.kernel_tunnels && !model.attached && model.n_open == 1,
+	   "... tunnel, kernel tunnel and socket gone within 1.2 s, unacknowledged");
+	peer_recv(&p, NULL);
+	peer_sccrq(&p);		/* the client reconnects at once (a new SA) */
+	model_pump(lns);
+	ok(peer_recv(&p, NULL) == MSG_SCCRP, "... and the client's next SCCRQ gets its SCCRP");
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -759,6 +793,7 @@ int main(void)
 	test_icrq_unknown_mandatory();
 	test_sequencing();
 	test_ipsec_required();
+	test_sa_gone();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

@@ -136,7 +136,8 @@ static int l2tpfast_nl_fill_tunnel(struct sk_buff *msg,
 	    nla_put_u8(msg, L2TPFAST_A_TUNNEL_VERSION, t->version) ||
 	    l2tpfast_nl_put_addrs(msg, t->sk) ||
 	    nla_put_u32(msg, L2TPFAST_A_TUNNEL_SESSION_COUNT, t->n_sessions) ||
-	    l2tpfast_stats_fill(msg, L2TPFAST_A_TUNNEL_COUNTERS, &t->stats)) {
+	    l2tpfast_stats_fill(msg, L2TPFAST_A_TUNNEL_COUNTERS, &t->stats) ||
+	    l2tpfast_sa_fill(msg, L2TPFAST_A_TUNNEL_IPSEC, &t->sa)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -619,9 +620,42 @@ int l2tpfast_nl_counters_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		xa_for_each(&ln->tunnels, i, t)
 			l2tpfast_tunnel_reset(t);
+		l2tpfast_stats_reset(&ln->ipsec.stats);
 	}
 	mutex_unlock(&ln->lock);
 	return err;
+}
+
+int l2tpfast_nl_net_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *req = info->attrs[L2TPFAST_A_NET_IPSEC_REQUIRED];
+	struct nlattr *port = info->attrs[L2TPFAST_A_NET_IPSEC_PORT];
+	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&ln->lock);
+	err = 0;
+	if (req || port)
+		err = l2tpfast_ipsec_set(ln, req ? nla_get_u8(req) :
+					 ln->ipsec.required,
+					 port ? nla_get_u16(port) :
+					 ln->ipsec.port);
+	hdr = genlmsg_put_reply(msg, info, &l2tpfast_genl_family, 0,
+				L2TPFAST_CMD_NET_SET);
+	if (!err && (!hdr || l2tpfast_ipsec_fill(msg, ln)))
+		err = -EMSGSIZE;
+	mutex_unlock(&ln->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static const struct genl_multicast_group l2tpfast_genl_mcgrps[] = {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The receive fast path: l2tpfast's encap_rcv on an attached tunnel's UDP
- * socket. It counts the packet on its tunnel and session, then always hands
- * it to l2tp_core unchanged; l2tp_core decides what happens to it.
+ * socket. It notes the IPsec SA the packet came through, counts it on its
+ * tunnel and session, then hands it to l2tp_core unchanged; l2tp_core
+ * decides what happens to it. The one exception: cleartext while the netns
+ * requires IPsec is dropped here (ipsec.c).
  *
  * Runs in softirq under RCU: no lock, no allocation. A data packet for a
  * session id l2tpfast does not track is either one l2tp_core does not know
@@ -17,6 +19,7 @@
 
 #include "compat.h"
 #include "hdr.h"
+#include "ipsec.h"
 #include "rx.h"
 #include "session.h"
 #include "sync.h"
@@ -139,6 +142,25 @@ static noinline void l2tpfast_rx_copy(struct l2tpfast_tunnel *t,
 }
 
 /*
+ * Came through an SA: note it on the tunnel. Did not: fine unless the netns
+ * requires IPsec; then it is dropped, counted, before l2tp_core sees it.
+ */
+static __always_inline bool l2tpfast_rx_ipsec(struct l2tpfast_tunnel *t,
+					      const struct sk_buff *skb)
+{
+	struct xfrm_state *x = l2tpfast_ipsec_rx_state(skb);
+
+	if (x) {
+		l2tpfast_sa_rx(&t->sa, x, skb->mark);
+		return true;
+	}
+	if (likely(!l2tpfast_ipsec_required(&t->ln->ipsec)))
+		return true;
+	l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_CLEARTEXT);
+	return false;
+}
+
+/*
  * UDP's encap_rcv for attached sockets; skb->data is the UDP header, whose
  * length UDP has checked. UDP calls it in softirq from
  * ip_local_deliver_finish() or ip6_input_finish(), under rcu_read_lock().
@@ -149,6 +171,10 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 	unsigned int len = skb->len - sizeof(struct udphdr);
 
 	if (likely(t)) {
+		if (unlikely(!l2tpfast_rx_ipsec(t, skb))) {
+			kfree_skb(skb);
+			return 0;
+		}
 		if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +
 					       l2tpfast_hdr_peek(len)))
 			l2tpfast_rx(t, sk, skb->data + sizeof(struct udphdr),

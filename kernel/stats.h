@@ -25,13 +25,17 @@ struct sk_buff;
 enum l2tpfast_dir { L2TPFAST_RX, L2TPFAST_TX, L2TPFAST_NDIRS };
 enum l2tpfast_kind { L2TPFAST_DATA, L2TPFAST_CTRL, L2TPFAST_NKINDS };
 
-/* Why a received packet was not handed to one of l2tp_core's sessions. */
+/*
+ * Why a received packet was not handed to one of l2tp_core's sessions, or
+ * a sent one not sent.
+ */
 enum l2tpfast_drop {
 	L2TPFAST_DROP_NO_SESSION,
 	L2TPFAST_DROP_MALFORMED,
 	L2TPFAST_DROP_VERSION,
 	L2TPFAST_DROP_TOO_SHORT,
-	L2TPFAST_DROP_CLEARTEXT,	/* reserved for "IPsec required" */
+	L2TPFAST_DROP_CLEARTEXT,	/* IPsec required, none used */
+	L2TPFAST_DROP_TX_CLEARTEXT,	/* sent: IPsec would not transform it */
 	L2TPFAST_NDROPS,
 };
 

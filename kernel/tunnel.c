@@ -161,6 +161,7 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
 	t->id = req->id;
 	t->version = req->version;
 	t->peer_id = req->peer_id;
+	l2tpfast_sa_init(&t->sa);
 	t->memcg = get_mem_cgroup_from_mm(current->mm);
 	t->nolearn_until = jiffies;
 	t->learn_window = jiffies;
@@ -331,12 +332,20 @@ void l2tpfast_tunnels_exit(void)
 
 int l2tpfast_net_init(struct l2tpfast_net *ln, struct net *net)
 {
+	int err;
+
 	ln->net = net;
 	mutex_init(&ln->lock);
 	xa_init(&ln->tunnels);
 	xa_init(&ln->by_ifindex);
 	INIT_LIST_HEAD(&ln->unnamed);
-	return l2tpfast_sync_init(ln);
+	err = l2tpfast_ipsec_net_init(ln);
+	if (err)
+		return err;
+	err = l2tpfast_sync_init(ln);
+	if (err)
+		l2tpfast_ipsec_net_exit(ln);
+	return err;
 }
 
 /*
@@ -354,6 +363,7 @@ void l2tpfast_net_pre_exit(struct l2tpfast_net *ln)
 	ln->dying = true;
 	xa_for_each(&ln->tunnels, id, t)
 		l2tpfast_tunnel_unhook(t);
+	l2tpfast_ipsec_net_pre_exit(ln);
 	l2tpfast_tx_hooks_put_all(ln);
 	mutex_unlock(&ln->lock);
 }
@@ -370,5 +380,6 @@ void l2tpfast_net_exit(struct l2tpfast_net *ln)
 	mutex_unlock(&ln->lock);
 	xa_destroy(&ln->tunnels);
 	xa_destroy(&ln->by_ifindex);
+	l2tpfast_ipsec_net_exit(ln);
 	mutex_destroy(&ln->lock);
 }

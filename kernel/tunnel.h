@@ -10,6 +10,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "ipsec.h"
 #include "stats.h"
 #include "sync.h"
 
@@ -31,6 +32,7 @@ struct l2tpfast_net {
 	bool tx_hooks;			/* netfilter hooks registered */
 	bool dying;			/* netns or module going away */
 	struct l2tpfast_sync sync;
+	struct l2tpfast_ipsec_net ipsec;
 };
 
 struct l2tpfast_tunnel {
@@ -49,6 +51,7 @@ struct l2tpfast_tunnel {
 	struct l2tpfast_session __rcu *only;
 	unsigned int n_sessions;
 	struct l2tpfast_stats stats;
+	struct l2tpfast_sa sa;
 	struct mem_cgroup *memcg;	/* sessions are charged to it */
 	struct list_head fresh_node;	/* on sync.fresh until looked at */
 	bool populate;			/* had sessions nobody told us of */

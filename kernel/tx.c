@@ -12,6 +12,8 @@
  * packet is counted on the tunnel only.
  */
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -23,6 +25,7 @@
 #include <net/sock.h>
 
 #include "hdr.h"
+#include "ipsec.h"
 #include "session.h"
 #include "sock.h"
 #include "tunnel.h"
@@ -61,6 +64,21 @@ static __always_inline bool l2tpfast_tx_is_own(const struct sock *sk,
 {
 	return uh->source == inet_sk(sk)->inet_sport &&
 	       ntohs(uh->len) == udp_len;
+}
+
+/*
+ * UDP right after the IP header? What IPsec made of a datagram (ESP, or
+ * ESP in UDP from another port) must never be taken for it: with IPsec
+ * required, it would be dropped as cleartext.
+ */
+static __always_inline bool l2tpfast_tx_is_udp(const struct sk_buff *skb,
+					       u8 pf)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (pf == NFPROTO_IPV6)
+		return ipv6_hdr(skb)->nexthdr == IPPROTO_UDP;
+#endif
+	return ip_hdr(skb)->protocol == IPPROTO_UDP;
 }
 
 /* A packet the attached tunnel t's socket sends; its L2TP header at p. */
@@ -122,30 +140,97 @@ static bool l2tpfast_tx_passes_again(const struct sk_buff *skb,
 	return skb_rtable(skb)->rt_type != RTN_LOCAL;
 }
 
+/*
+ * Is skb, sk's own datagram, one IPsec will transform? Note the SA for t
+ * (if given). No: a netns that requires IPsec drops it, counted.
+ */
+static bool l2tpfast_tx_ipsec_ok(struct l2tpfast_net *ln,
+				 struct l2tpfast_tunnel *t, struct sk_buff *skb)
+{
+	struct xfrm_state *x = dst_xfrm(skb_dst(skb));
+
+	if (x) {
+		if (t)
+			l2tpfast_sa_tx(&t->sa, x);
+		return true;
+	}
+	if (!l2tpfast_ipsec_required(&ln->ipsec))
+		return true;
+	l2tpfast_stats_enter();
+	if (t)
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_TX_CLEARTEXT);
+	else
+		l2tpfast_ipsec_drop_net(ln, L2TPFAST_DROP_TX_CLEARTEXT);
+	l2tpfast_stats_exit();
+	return false;
+}
+
+/* Is the datagram at thoff sk's own (not what IPsec made of it)? */
+static bool l2tpfast_tx_own_copy(const struct sock *sk, struct sk_buff *skb,
+				 int thoff)
+{
+	const struct udphdr *uh;
+	struct udphdr _uh;
+
+	if (thoff < 0)
+		return false;
+	uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+	return uh && l2tpfast_tx_is_own(sk, uh, skb->len - thoff);
+}
+
 /* Out of the hook's line: only packets of attached sockets come here. */
-static noinline void l2tpfast_tx_sk(struct sock *sk, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+static noinline unsigned int l2tpfast_tx_sk(struct sock *sk,
+					    struct sk_buff *skb,
+					    const struct nf_hook_state *state)
 {
 	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
 	int thoff = skb_transport_offset(skb);
 	const struct udphdr *uh;
 	unsigned int len;
 
-	if (unlikely(!t || l2tpfast_tx_passes_again(skb, state)))
-		return;
-	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh))) {
+	if (unlikely(!t || l2tpfast_tx_passes_again(skb, state) ||
+		     !l2tpfast_tx_is_udp(skb, state->pf)))
+		return NF_ACCEPT;
+	if (unlikely(thoff < 0 || skb->len < thoff + sizeof(*uh) ||
+		     skb_headlen(skb) < thoff + sizeof(*uh) +
+				l2tpfast_hdr_peek(skb->len - thoff -
+						  sizeof(*uh)))) {
+		if (!l2tpfast_tx_own_copy(sk, skb, thoff))
+			return NF_ACCEPT;
+		if (!l2tpfast_tx_ipsec_ok(t->ln, t, skb))
+			return NF_DROP;
 		l2tpfast_tx_copy(t, skb, thoff);
-		return;
+		return NF_ACCEPT;
 	}
 	len = skb->len - thoff - sizeof(*uh);
-	if (unlikely(skb_headlen(skb) < thoff + sizeof(*uh) +
-					l2tpfast_hdr_peek(len))) {
-		l2tpfast_tx_copy(t, skb, thoff);
-		return;
-	}
 	uh = (const struct udphdr *)(skb->data + thoff);
-	if (l2tpfast_tx_is_own(sk, uh, skb->len - thoff))
-		l2tpfast_tx(t, (const u8 *)(uh + 1), len);
+	if (!l2tpfast_tx_is_own(sk, uh, skb->len - thoff))
+		return NF_ACCEPT;
+	if (!l2tpfast_tx_ipsec_ok(t->ln, t, skb))
+		return NF_DROP;
+	l2tpfast_tx(t, (const u8 *)(uh + 1), len);
+	return NF_ACCEPT;
+}
+
+/*
+ * A UDP socket of no attached tunnel, while some netns requires IPsec: one
+ * on the netns's ipsec-port (the LNS's listening socket, a tunnel socket
+ * not attached yet) sends nothing IPsec would not transform.
+ */
+static noinline unsigned int l2tpfast_tx_port(struct sock *sk,
+					      struct sk_buff *skb,
+					      const struct nf_hook_state *state)
+{
+	struct l2tpfast_net *ln = l2tpfast_net(state->net);
+	u16 port = READ_ONCE(ln->ipsec.port);
+
+	if (!port || inet_sk(sk)->inet_sport != htons(port) ||
+	    !l2tpfast_ipsec_required(&ln->ipsec) ||
+	    l2tpfast_tx_passes_again(skb, state) ||
+	    !l2tpfast_tx_is_udp(skb, state->pf) ||
+	    !l2tpfast_tx_own_copy(sk, skb, skb_transport_offset(skb)))
+		return NF_ACCEPT;
+	return l2tpfast_tx_ipsec_ok(ln, NULL, skb) ? NF_ACCEPT : NF_DROP;
 }
 
 /*
@@ -160,9 +245,13 @@ static unsigned int l2tpfast_tx_hook(void *priv, struct sk_buff *skb,
 	struct sock *sk = state->sk;
 
 	/* A raw socket of protocol UDP is no udp_sock: check the type too. */
-	if (unlikely(sk && sk_fullsock(sk) && sk->sk_protocol == IPPROTO_UDP &&
-		     sk->sk_type == SOCK_DGRAM && l2tpfast_sock_is_attached(sk)))
-		l2tpfast_tx_sk(sk, skb, state);
+	if (likely(!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_UDP ||
+		   sk->sk_type != SOCK_DGRAM))
+		return NF_ACCEPT;
+	if (l2tpfast_sock_is_attached(sk))
+		return l2tpfast_tx_sk(sk, skb, state);
+	if (static_branch_unlikely(&l2tpfast_ipsec_used))
+		return l2tpfast_tx_port(sk, skb, state);
 	return NF_ACCEPT;
 }
 
@@ -183,7 +272,7 @@ static const struct nf_hook_ops l2tpfast_tx_ops[] = {
 #endif
 };
 
-/* Under ln->lock: one more attached tunnel in this netns. */
+/* Under ln->lock: one more attached tunnel, or IPsec required, here. */
 int l2tpfast_tx_hooks_get(struct l2tpfast_net *ln)
 {
 	int err;
@@ -207,9 +296,12 @@ void l2tpfast_tx_hooks_put_all(struct l2tpfast_net *ln)
 	ln->tx_hooks = false;
 }
 
-/* Under ln->lock, once ln->n_tunnels no longer counts the tunnel. */
+/*
+ * Under ln->lock, once ln->n_tunnels no longer counts the tunnel, or the
+ * netns no longer requires IPsec.
+ */
 void l2tpfast_tx_hooks_put(struct l2tpfast_net *ln)
 {
-	if (!ln->n_tunnels)
+	if (!ln->n_tunnels && !ln->ipsec.hooks)
 		l2tpfast_tx_hooks_put_all(ln);
 }

@@ -32,6 +32,7 @@ static const struct counter_def counters[] = {
 	{ L2TPFAST_A_COUNTERS_RX_DROP_VERSION, "rx_drops_version", "Received packets dropped: L2TP version mismatch.", "version" },
 	{ L2TPFAST_A_COUNTERS_RX_DROP_TOO_SHORT, "rx_drops_too_short", "Received packets dropped: too short.", "too_short" },
 	{ L2TPFAST_A_COUNTERS_RX_DROP_CLEARTEXT, "rx_drops_cleartext", "Received packets dropped: cleartext where IPsec is required.", "cleartext" },
+	{ L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT, "tx_drops_cleartext", "Packets not sent: IPsec is required and would not have transformed them.", NULL },
 };
 
 #define N_COUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -125,11 +126,39 @@ static void table_session_info(FILE *f, const struct lf_snapshot *s,
 	}
 }
 
+/* The SAs a tunnel's packets went through, as `ipsec trafficstatus` would. */
+static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
+{
+	if (!x->present) {
+		fprintf(f, "%sipsec: none\n", indent);
+		return;
+	}
+	fprintf(f, "%sipsec: spi in 0x%08x, out 0x%08x, reqid %u", indent,
+		x->spi_in, x->spi_out, x->reqid);
+	if (x->encap_sport)
+		fprintf(f, ", nat-t %u -> %u", x->encap_sport, x->encap_dport);
+	if (x->mark)
+		fprintf(f, ", mark 0x%x", x->mark);
+	fprintf(f, ", changed %u times\n", x->changes);
+}
+
+static void table_net(FILE *f, const struct lf_net *n)
+{
+	if (!n->ipsec_required) {
+		fprintf(f, "ipsec: not required: cleartext L2TP is accepted\n\n");
+		return;
+	}
+	fprintf(f, "ipsec: required (port %u); cleartext dropped for no tunnel: "
+		"%" PRIu64 " received, %" PRIu64 " sent\n\n", n->ipsec_port,
+		n->rx_drop_cleartext, n->tx_drop_cleartext);
+}
+
 void format_table(FILE *f, const struct lf_snapshot *s)
 {
 	char local[64], peer[64];
 	size_t i, j, k;
 
+	table_net(f, &s->net);
 	if (!s->n_tunnels)
 		fprintf(f, "no tunnels attached (l2tpfast-ctl attach TUNNEL_ID)\n");
 	for (i = 0; i < s->n_tunnels; i++) {
@@ -149,7 +178,12 @@ void format_table(FILE *f, const struct lf_snapshot *s)
 			if (counters[k].reason && cv(&t->c, counters[k].attr))
 				fprintf(f, " %s=%" PRIu64, counters[k].reason,
 					cv(&t->c, counters[k].attr));
-		fprintf(f, "\n  sessions: %u\n", t->session_count);
+		if (cv(&t->c, L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT))
+			fprintf(f, "; not sent: cleartext=%" PRIu64,
+				cv(&t->c, L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT));
+		fprintf(f, "\n");
+		table_ipsec(f, "  ", &t->ipsec);
+		fprintf(f, "  sessions: %u\n", t->session_count);
 		for (j = 0; j < t->n_sessions; j++) {
 			const struct lf_session *ss = &t->sessions[j];
 
@@ -157,6 +191,7 @@ void format_table(FILE *f, const struct lf_snapshot *s)
 				ss->peer_id, ss->ifname[0] ? " on " : "",
 				ss->ifname);
 			table_session_info(f, s, &ss->info);
+			table_ipsec(f, "    ", &t->ipsec);
 			table_traffic(f, "    ", s, &ss->c);
 		}
 	}
@@ -235,12 +270,34 @@ static void json_session_info(FILE *f, const struct lf_snapshot *s,
 		fprintf(f, ",\"start_ns\":null,\"uptime_ns\":null");
 }
 
+/* Key ipsec: null when no packet of the tunnel went through an SA. */
+static void json_ipsec(FILE *f, const struct lf_ipsec *x)
+{
+	fprintf(f, ",\"ipsec\":");
+	if (!x->present) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"spi_in\":%u,\"spi_out\":%u,\"reqid\":%u,\"mark\":%u,"
+		"\"changes\":%u,\"natt_peer_port\":", x->spi_in, x->spi_out,
+		x->reqid, x->mark, x->changes);
+	if (x->encap_sport)
+		fprintf(f, "%u,\"natt_local_port\":%u}", x->encap_sport,
+			x->encap_dport);
+	else
+		fprintf(f, "null,\"natt_local_port\":null}");
+}
+
 void format_json(FILE *f, const struct lf_snapshot *s)
 {
 	char local[64], peer[64];
 	size_t i, j;
 
-	fprintf(f, "{\"tunnels\":[");
+	fprintf(f, "{\"ipsec\":{\"required\":%s,\"port\":%u,"
+		"\"rx_drops_cleartext\":%" PRIu64 ",\"tx_drops_cleartext\":%" PRIu64 "},",
+		s->net.ipsec_required ? "true" : "false", s->net.ipsec_port,
+		s->net.rx_drop_cleartext, s->net.tx_drop_cleartext);
+	fprintf(f, "\"tunnels\":[");
 	for (i = 0; i < s->n_tunnels; i++) {
 		const struct lf_tunnel *t = &s->tunnels[i];
 
@@ -252,6 +309,7 @@ void format_json(FILE *f, const struct lf_snapshot *s)
 			i ? "," : "", t->id, t->peer_id, local, peer,
 			t->version, t->session_count);
 		json_counters(f, s, &t->c);
+		json_ipsec(f, &t->ipsec);
 		fprintf(f, ",\"sessions\":[");
 		for (j = 0; j < t->n_sessions; j++) {
 			const struct lf_session *ss = &t->sessions[j];
@@ -260,6 +318,7 @@ void format_json(FILE *f, const struct lf_snapshot *s)
 				j ? "," : "", ss->id, ss->peer_id);
 			json_string(f, ss->ifname);
 			json_session_info(f, s, &ss->info);
+			json_ipsec(f, &t->ipsec);
 			fprintf(f, ",\"counters\":");
 			json_counters(f, s, &ss->c);
 			fprintf(f, "}");
@@ -336,6 +395,31 @@ void format_prometheus(FILE *f, const struct lf_snapshot *s)
 		prom_label(f, peer);
 		fprintf(f, "\"} 1\n");
 	}
+	fprintf(f, "# HELP l2tpfast_tunnel_ipsec_info The SAs a tunnel's packets last went through; value 1.\n");
+	fprintf(f, "# TYPE l2tpfast_tunnel_ipsec_info gauge\n");
+	for (i = 0; i < s->n_tunnels; i++) {
+		const struct lf_ipsec *x = &s->tunnels[i].ipsec;
+
+		if (x->present)
+			fprintf(f, "l2tpfast_tunnel_ipsec_info{tunnel=\"%u\",spi_in=\"0x%08x\",spi_out=\"0x%08x\",reqid=\"%u\",mark=\"0x%x\",natt_peer_port=\"%u\"} 1\n",
+				s->tunnels[i].id, x->spi_in, x->spi_out,
+				x->reqid, x->mark, x->encap_sport);
+	}
+	fprintf(f, "# HELP l2tpfast_tunnel_ipsec_changes_total Times the inbound SA of a tunnel changed (rekeys).\n");
+	fprintf(f, "# TYPE l2tpfast_tunnel_ipsec_changes_total counter\n");
+	for (i = 0; i < s->n_tunnels; i++)
+		if (s->tunnels[i].ipsec.present)
+			fprintf(f, "l2tpfast_tunnel_ipsec_changes_total{tunnel=\"%u\"} %u\n",
+				s->tunnels[i].id, s->tunnels[i].ipsec.changes);
+	fprintf(f, "# HELP l2tpfast_ipsec_required 1 if the netns drops L2TP that did not come through IPsec.\n");
+	fprintf(f, "# TYPE l2tpfast_ipsec_required gauge\n");
+	fprintf(f, "l2tpfast_ipsec_required %d\n", s->net.ipsec_required ? 1 : 0);
+	fprintf(f, "# HELP l2tpfast_net_rx_drops_cleartext_total Cleartext L2TP received for no tunnel, dropped.\n");
+	fprintf(f, "# TYPE l2tpfast_net_rx_drops_cleartext_total counter\n");
+	fprintf(f, "l2tpfast_net_rx_drops_cleartext_total %" PRIu64 "\n", s->net.rx_drop_cleartext);
+	fprintf(f, "# HELP l2tpfast_net_tx_drops_cleartext_total Cleartext L2TP from no tunnel's socket, not sent.\n");
+	fprintf(f, "# TYPE l2tpfast_net_tx_drops_cleartext_total counter\n");
+	fprintf(f, "l2tpfast_net_tx_drops_cleartext_total %" PRIu64 "\n", s->net.tx_drop_cleartext);
 	for (k = 0; k < N_COUNTERS; k++)
 		prom_family(f, s, &counters[k], 0);
 	/* Sessions carry data only: traffic counters, not drops or control. */

@@ -281,6 +281,10 @@ int lf_snapshot_take(struct lf_genl *g, uint32_t tunnel_id,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s->taken_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 
+	ret = lf_net_set(g, -1, 0, &s->net);
+	if (ret)
+		goto fail;
+
 	msg = lf_genl_msg(g, L2TPFAST_CMD_TUNNEL_GET, !tunnel_id);
 	if (!msg)
 		return -ENOMEM;

@@ -65,6 +65,7 @@ struct lf_tunnel {
 
 struct lf_snapshot {
 	uint64_t taken_ns;	/* CLOCK_REALTIME when the dump started */
+	struct lf_net net;	/* the netns's IPsec switch and figures */
 	struct lf_tunnel *tunnels;
 	size_t n_tunnels;
 };

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPsec required, and the SAs of a tunnel.
+ *
+ * With the switch on, L2TP must come and go through an xfrm SA:
+ *  - received: a LOCAL_IN hook drops UDP to the LNS's port (ipsec-port)
+ *    that carries no secpath, before any socket sees it; the receive path
+ *    (rx.c) does the same for attached tunnels' sockets, on any port, and
+ *    counts it on the tunnel.
+ *    Transport-mode ESP is decrypted before LOCAL_IN, so what came through
+ *    an SA passes it with its secpath.
+ *  - sent: the transmit hook (tx.c) drops a packet of an attached tunnel's
+ *    socket, or of any UDP socket on ipsec-port, whose route has no xfrm
+ *    bundle: IPsec would not transform it.
+ * A drop is counted on the tunnel whose id the packet carries, else on the
+ * netns. Nothing needs iptables, nftables or the IKE daemon.
+ *
+ * A tunnel's SAs are taken from its packets: the state that decrypted the
+ * last received one (SPI, reqid, NAT-T ports, the mark the packet carries)
+ * and the one the last sent one was routed through (SPI). The fast paths
+ * compare and take the lock only when something changed (a rekey, a NAT
+ * rebinding).
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/genetlink.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <uapi/linux/l2tpfast.h>
+
+#include "hdr.h"
+#include "ipsec.h"
+#include "sock.h"
+#include "tunnel.h"
+#include "tx.h"
+
+DEFINE_STATIC_KEY_FALSE(l2tpfast_ipsec_used);
+
+void l2tpfast_sa_init(struct l2tpfast_sa *sa)
+{
+	spin_lock_init(&sa->lock);
+}
+
+void l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
+			   u32 mark)
+{
+	const struct xfrm_encap_tmpl *e;
+	u32 spi = ntohl(x->id.spi);
+
+	spin_lock_bh(&sa->lock);
+	if (sa->spi_in && sa->spi_in != spi)
+		sa->changes++;
+	WRITE_ONCE(sa->spi_in, spi);
+	sa->reqid = x->props.reqid;
+	WRITE_ONCE(sa->mark, mark);
+	e = READ_ONCE(x->encap);
+	WRITE_ONCE(sa->encap_sport, e ? ntohs(READ_ONCE(e->encap_sport)) : 0);
+	sa->encap_dport = e ? ntohs(READ_ONCE(e->encap_dport)) : 0;
+	spin_unlock_bh(&sa->lock);
+}
+
+void l2tpfast_sa_tx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x)
+{
+	spin_lock_bh(&sa->lock);
+	WRITE_ONCE(sa->spi_out, ntohl(x->id.spi));
+	spin_unlock_bh(&sa->lock);
+}
+
+/* The tunnel's ipsec nest; nothing if no packet of it went through an SA. */
+int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
+{
+	struct l2tpfast_sa v;
+	struct nlattr *nest;
+
+	spin_lock_bh(&sa->lock);
+	v = *sa;
+	spin_unlock_bh(&sa->lock);
+	if (!v.spi_in && !v.spi_out)
+		return 0;
+	nest = nla_nest_start(msg, attrtype);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, L2TPFAST_A_IPSEC_SPI_IN, v.spi_in) ||
+	    nla_put_u32(msg, L2TPFAST_A_IPSEC_SPI_OUT, v.spi_out) ||
+	    nla_put_u32(msg, L2TPFAST_A_IPSEC_REQID, v.reqid) ||
+	    nla_put_u32(msg, L2TPFAST_A_IPSEC_MARK, v.mark) ||
+	    nla_put_u32(msg, L2TPFAST_A_IPSEC_CHANGES, v.changes) ||
+	    (v.encap_sport &&
+	     (nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_SPORT, v.encap_sport) ||
+	      nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_DPORT, v.encap_dport)))) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* In softirq, or between l2tpfast_stats_enter() and _exit(). */
+void l2tpfast_ipsec_drop_net(struct l2tpfast_net *ln, enum l2tpfast_drop why)
+{
+	l2tpfast_stats_drop(&ln->ipsec.stats, why);
+}
+
+/* Where a received packet's UDP header is; < 0 if it has none to read. */
+static int l2tpfast_ipsec_udp_offset(struct sk_buff *skb, u8 pf)
+{
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+			return -1;
+		return skb_network_offset(skb) + ip_hdrlen(skb);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (pf == NFPROTO_IPV6) {
+		unsigned int off = 0;
+		unsigned short frag = 0;
+
+		/* A later fragment has no UDP header; the first one is enough. */
+		if (ipv6_find_hdr(skb, &off, IPPROTO_UDP, &frag, NULL) !=
+		    IPPROTO_UDP || frag)
+			return -1;
+		return off;
+	}
+#endif
+	return -1;
+}
+
+/* Count a dropped cleartext packet on the tunnel it names, else the netns. */
+static void l2tpfast_ipsec_count_in(struct l2tpfast_net *ln,
+				    struct sk_buff *skb, int off)
+{
+	u8 buf[L2TPFAST_HDR_PEEK];
+	struct l2tpfast_tunnel *t = NULL;
+	enum l2tpfast_drop why;
+	struct l2tpfast_hdr h;
+	unsigned int len;
+	const u8 *p;
+
+	len = skb->len > off ? skb->len - off : 0;
+	p = skb_header_pointer(skb, off, l2tpfast_hdr_peek(len), buf);
+	if (p && l2tpfast_hdr_parse(p, len, &h, &why) && h.tunnel_id) {
+		t = l2tpfast_tunnel_find(ln, h.tunnel_id);
+		if (t && t->version != h.version)
+			t = NULL;
+	}
+	if (t)
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_CLEARTEXT);
+	else
+		l2tpfast_ipsec_drop_net(ln, L2TPFAST_DROP_CLEARTEXT);
+}
+
+/*
+ * Is a cleartext packet for an attached tunnel's socket? Then the receive
+ * path drops and counts it on that tunnel (rx.c). Only cleartext to
+ * ipsec-port in a netns that requires IPsec pays for this lookup.
+ */
+static bool l2tpfast_ipsec_for_tunnel(struct sk_buff *skb, u8 pf,
+				      const struct udphdr *uh,
+				      const struct nf_hook_state *state)
+{
+	struct sock *sk = NULL;
+	bool ours;
+
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		sk = udp4_lib_lookup(state->net, iph->saddr, uh->source,
+				     iph->daddr, uh->dest, inet_iif(skb));
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (pf == NFPROTO_IPV6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		sk = udp6_lib_lookup(state->net, &ip6h->saddr, uh->source,
+				     &ip6h->daddr, uh->dest, inet6_iif(skb));
+	}
+#endif
+	if (!sk)
+		return false;
+	ours = sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP &&
+	       l2tpfast_sock_is_attached(sk);
+	sock_put(sk);
+	return ours;
+}
+
+/*
+ * LOCAL_IN of a netns that requires IPsec: UDP to ipsec-port without a
+ * secpath is dropped, unless an attached tunnel's socket is where it goes
+ * (its receive path drops it). Under rcu_read_lock(), in softirq.
+ */
+static unsigned int l2tpfast_ipsec_in(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct l2tpfast_net *ln;
+	const struct udphdr *uh;
+	struct udphdr _uh;
+	u16 port;
+	int off;
+
+	if (l2tpfast_ipsec_rx_state(skb))
+		return NF_ACCEPT;
+	off = l2tpfast_ipsec_udp_offset(skb, state->pf);
+	if (off < 0)
+		return NF_ACCEPT;
+	uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
+	ln = l2tpfast_net(state->net);
+	port = READ_ONCE(ln->ipsec.port);
+	if (!uh || !port || uh->dest != htons(port) ||
+	    !l2tpfast_ipsec_required(&ln->ipsec) ||
+	    l2tpfast_ipsec_for_tunnel(skb, state->pf, uh, state))
+		return NF_ACCEPT;
+	l2tpfast_ipsec_count_in(ln, skb, off + sizeof(*uh));
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops l2tpfast_ipsec_in_ops[] = {
+	{
+		.hook = l2tpfast_ipsec_in,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FIRST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = l2tpfast_ipsec_in,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_FIRST,
+	},
+#endif
+};
+
+/* Under ln->lock. */
+static void l2tpfast_ipsec_off(struct l2tpfast_net *ln)
+{
+	if (!ln->ipsec.hooks)
+		return;
+	WRITE_ONCE(ln->ipsec.required, false);
+	nf_unregister_net_hooks(ln->net, l2tpfast_ipsec_in_ops,
+				ARRAY_SIZE(l2tpfast_ipsec_in_ops));
+	ln->ipsec.hooks = false;
+	static_branch_dec(&l2tpfast_ipsec_used);
+	l2tpfast_tx_hooks_put(ln);
+}
+
+/* Under ln->lock: hooks first, then the switch the fast paths read. */
+static int l2tpfast_ipsec_on(struct l2tpfast_net *ln)
+{
+	int err;
+
+	if (ln->ipsec.hooks)
+		return 0;
+	if (!IS_ENABLED(CONFIG_XFRM))
+		return -EOPNOTSUPP;
+	err = l2tpfast_tx_hooks_get(ln);
+	if (err)
+		return err;
+	err = nf_register_net_hooks(ln->net, l2tpfast_ipsec_in_ops,
+				    ARRAY_SIZE(l2tpfast_ipsec_in_ops));
+	if (err) {
+		l2tpfast_tx_hooks_put(ln);
+		return err;
+	}
+	ln->ipsec.hooks = true;
+	static_branch_inc(&l2tpfast_ipsec_used);
+	WRITE_ONCE(ln->ipsec.required, true);
+	return 0;
+}
+
+/* Under ln->lock. */
+int l2tpfast_ipsec_set(struct l2tpfast_net *ln, bool required, u16 port)
+{
+	int err = 0;
+
+	if (ln->dying)
+		return -ENODEV;
+	WRITE_ONCE(ln->ipsec.port, port);
+	if (required)
+		err = l2tpfast_ipsec_on(ln);
+	else
+		l2tpfast_ipsec_off(ln);
+	return err;
+}
+
+/* Under ln->lock: the switch and the netns's figures. */
+int l2tpfast_ipsec_fill(struct sk_buff *msg, struct l2tpfast_net *ln)
+{
+	struct l2tpfast_counters c;
+
+	l2tpfast_stats_read(&ln->ipsec.stats, &c);
+	if (nla_put_u8(msg, L2TPFAST_A_NET_IPSEC_REQUIRED, ln->ipsec.required) ||
+	    nla_put_u16(msg, L2TPFAST_A_NET_IPSEC_PORT, ln->ipsec.port) ||
+	    nla_put_u64_64bit(msg, L2TPFAST_A_NET_RX_DROP_CLEARTEXT,
+			      c.drops[L2TPFAST_DROP_CLEARTEXT],
+			      L2TPFAST_A_NET_PAD) ||
+	    nla_put_u64_64bit(msg, L2TPFAST_A_NET_TX_DROP_CLEARTEXT,
+			      c.drops[L2TPFAST_DROP_TX_CLEARTEXT],
+			      L2TPFAST_A_NET_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int l2tpfast_ipsec_net_init(struct l2tpfast_net *ln)
+{
+	return l2tpfast_stats_init(&ln->ipsec.stats, true);
+}
+
+/* Under ln->lock, as the netns goes: no hook of ours is left in it. */
+void l2tpfast_ipsec_net_pre_exit(struct l2tpfast_net *ln)
+{
+	l2tpfast_ipsec_off(ln);
+}
+
+/* After a grace period: no hook runs with ln any more. */
+void l2tpfast_ipsec_net_exit(struct l2tpfast_net *ln)
+{
+	l2tpfast_stats_free(&ln->ipsec.stats);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IPsec: a netns's "IPsec required" switch, and the SAs a tunnel's packets
+ * go through, learnt from the packets themselves (the secpath of what is
+ * received, the xfrm bundle of what is sent).
+ */
+#ifndef _L2TPFAST_IPSEC_H
+#define _L2TPFAST_IPSEC_H
+
+#include <linux/jump_label.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <net/dst.h>
+#include <net/xfrm.h>
+
+#include "stats.h"
+
+struct l2tpfast_net;
+
+/* A netns's switch (l2tpfast_net.ipsec), changed under ln->lock. */
+struct l2tpfast_ipsec_net {
+	bool required;			/* read locklessly by the fast paths */
+	u16 port;			/* host order; 0: attached sockets only */
+	bool hooks;			/* its LOCAL_IN hooks are registered */
+	struct l2tpfast_stats stats;	/* cleartext for no tunnel */
+};
+
+/* What a tunnel's packets showed of their SAs. */
+struct l2tpfast_sa {
+	spinlock_t lock;		/* writers; readers of the set */
+	u32 spi_in;			/* host order; 0: none yet */
+	u32 spi_out;
+	u32 reqid;
+	u32 mark;
+	u16 encap_sport;		/* host order; 0: no NAT-T */
+	u16 encap_dport;
+	u32 changes;
+};
+
+/* Some netns requires IPsec: the transmit hook looks at more sockets. */
+DECLARE_STATIC_KEY_FALSE(l2tpfast_ipsec_used);
+
+static inline bool l2tpfast_ipsec_required(const struct l2tpfast_ipsec_net *n)
+{
+	return READ_ONCE(n->required);
+}
+
+/* The SA a received packet was decrypted by, if any (the outermost). */
+static __always_inline struct xfrm_state *
+l2tpfast_ipsec_rx_state(const struct sk_buff *skb)
+{
+	const struct sec_path *sp = skb_sec_path(skb);
+
+	return sp && sp->len > 0 ? sp->xvec[sp->len - 1] : NULL;
+}
+
+static __always_inline u16 l2tpfast_ipsec_encap_sport(const struct xfrm_state *x)
+{
+	const struct xfrm_encap_tmpl *e = READ_ONCE(x->encap);
+
+	return e ? ntohs(READ_ONCE(e->encap_sport)) : 0;
+}
+
+void l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
+			   u32 mark);
+void l2tpfast_sa_tx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x);
+
+/* A packet of the tunnel came through x: note a change, cheaply otherwise. */
+static __always_inline void l2tpfast_sa_rx(struct l2tpfast_sa *sa,
+					   const struct xfrm_state *x, u32 mark)
+{
+	if (likely(READ_ONCE(sa->spi_in) == ntohl(x->id.spi) &&
+		   READ_ONCE(sa->mark) == mark &&
+		   READ_ONCE(sa->encap_sport) == l2tpfast_ipsec_encap_sport(x)))
+		return;
+	l2tpfast_sa_rx_change(sa, x, mark);
+}
+
+static __always_inline void l2tpfast_sa_tx(struct l2tpfast_sa *sa,
+					   const struct xfrm_state *x)
+{
+	if (unlikely(READ_ONCE(sa->spi_out) != ntohl(x->id.spi)))
+		l2tpfast_sa_tx_change(sa, x);
+}
+
+void l2tpfast_sa_init(struct l2tpfast_sa *sa);
+int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa);
+
+/* Count cleartext L2TP the netns dropped for no tunnel. */
+void l2tpfast_ipsec_drop_net(struct l2tpfast_net *ln, enum l2tpfast_drop why);
+
+int l2tpfast_ipsec_set(struct l2tpfast_net *ln, bool required, u16 port);
+int l2tpfast_ipsec_fill(struct sk_buff *msg, struct l2tpfast_net *ln);
+int l2tpfast_ipsec_net_init(struct l2tpfast_net *ln);
+void l2tpfast_ipsec_net_pre_exit(struct l2tpfast_net *ln);
+void l2tpfast_ipsec_net_exit(struct l2tpfast_net *ln);
+
+#endif /* _L2TPFAST_IPSEC_H */

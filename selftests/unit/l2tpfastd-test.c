@@ -3,7 +3,7 @@
  * Host unit tests of l2tpfastd's pure logic, built with ASan and UBSan by
  * selftests/unit.sh: MD5, control message encoding and parsing (malformed
  * input included), hidden AVPs, the configuration parser's every error
- * path, address pools.
+ * path, address pools, which tunnels lost their last IPsec SA.
  */
 
 #include <arpa/inet.h>
@@ -19,6 +19,7 @@
 #include "secrets.h"
 #include "pool.h"
 #include "reliable.h"
+#include "sacheck.h"
 
 static int n, failed;
 
@@ -331,6 +332,39 @@ static void test_config(void)
 		 "'defaultroute' is not supported: a LAC key (a default route through the tunnel): l2tpfastd is an LNS");
 	conf_err("[lns default]\nip range 10.0.0.1\n", 2,
 		 "'ip range 10.0.0.1': a line is 'key = value'");
+	conf_err("[global]\nport = 1701\nipsec required = sometimes\n[lns default]\n", 3,
+		 "'ipsec required' takes yes or no, not 'sometimes'");
+	conf_err("[lns default]\nipsec required = yes\n", 2,
+		 "unknown key 'ipsec required' in [lns default]");
+}
+
+/* 'ipsec required': off unless said, yes/no/true/false/1/0 as other booleans. */
+static void test_config_ipsec(void)
+{
+	static const struct { const char *v; int want; } cases[] = {
+		{ NULL, 0 }, { "yes", 1 }, { "no", 0 }, { "TRUE", 1 }, { "0", 0 },
+	};
+	char conf[160], err[512];
+	struct config *c = malloc(sizeof(*c));
+	const char *path;
+	size_t i;
+	int good = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(conf, sizeof(conf), "[global]\n%s%s%s[lns default]\n",
+			 cases[i].v ? "ipsec required = " : "",
+			 cases[i].v ? cases[i].v : "", cases[i].v ? "\n" : "");
+		path = write_conf(conf);
+		err[0] = '\0';
+		if (config_load(path, c, err, sizeof(err)) ||
+		    c->ipsec_required != cases[i].want) {
+			good = 0;
+			diag_line(err);
+		}
+		unlink(path);
+	}
+	ok(good, "'ipsec required': no by default; yes, no, TRUE, 0 read as booleans");
+	free(c);
 }
 
 /* xl2tpd.conf as xl2tpd reads it, where inih read it otherwise. */
@@ -664,6 +698,98 @@ static void test_rel_receive(void)
 	rel_free(&r);
 }
 
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		abort();
+	return a.s_addr;
+}
+
+/* Which tunnels lost their last inbound SA (sacheck.c), as xfrm.c asks. */
+static void test_sa_lost(void)
+{
+	const uint32_t gw = ip4("192.0.2.1"), c1 = ip4("198.51.100.1"),
+		       c2 = ip4("198.51.100.2");
+	const struct sa_tunnel t1 = { .reqid = 5, .local = gw, .peer = c1 };
+	/* A CHILD_SA is a pair: in (peer to us) and out (us to peer). */
+	const struct sa_state in_old = { 5, 0xc0000001, c1, gw, IPPROTO_ESP };
+	const struct sa_state out_old = { 5, 0xc1000001, gw, c1, IPPROTO_ESP };
+	const struct sa_state in_new = { 5, 0xc0000002, c1, gw, IPPROTO_ESP };
+	const struct sa_state out_new = { 5, 0xc1000002, gw, c1, IPPROTO_ESP };
+	const struct sa_state in_c2 = { 6, 0xc0000003, c2, gw, IPPROTO_ESP };
+	struct sa_state sas[4];
+	struct sa_tunnel ts[3];
+	unsigned char lost[1000];
+	struct sa_tunnel *many;
+	struct sa_state *many_sa;
+	int r, i, good;
+
+	sas[0] = in_old; sas[1] = out_old; sas[2] = in_new; sas[3] = out_new;
+	r = sa_lost(&t1, 1, sas, 4, lost);
+	ok(r == 0 && !lost[0], "SAs: old and new pairs with the tunnel's reqid (a rekey under way): kept");
+	sas[0] = in_new; sas[1] = out_new;
+	r = sa_lost(&t1, 1, sas, 2, lost);
+	ok(r == 0 && !lost[0], "rekey: the old pair deleted, the new one (same reqid) left: kept");
+	sas[0] = in_new;
+	r = sa_lost(&t1, 1, sas, 1, lost);
+	ok(r == 0 && !lost[0], "the inbound SA alone is enough");
+	sas[0] = out_old; sas[1] = in_c2;
+	r = sa_lost(&t1, 1, sas, 2, lost);
+	ok(r == 1 && lost[0],
+	   "terminate: its inbound SA gone; its outbound one (daddr the peer) and another client's do not keep it");
+	r = sa_lost(&t1, 1, NULL, 0, lost);
+	ok(r == 1 && lost[0], "no SA at all (flush, charon stopped): lost");
+	sas[0] = in_new;
+	sas[0].proto = IPPROTO_AH;
+	sas[1] = in_new;
+	sas[1].spi = 0;		/* larval: an acquire, not an SA */
+	r = sa_lost(&t1, 1, sas, 2, lost);
+	ok(r == 1 && lost[0], "an AH SA and a larval ESP state (SPI 0) do not count");
+	sas[0] = in_new;
+	sas[0].daddr = ip4("192.0.2.9");
+	r = sa_lost(&t1, 1, sas, 1, lost);
+	ok(r == 1 && lost[0], "the same reqid into another of our addresses does not count");
+	ts[0] = t1;
+	ts[0].local = 0;	/* the tunnel's address unknown: any of ours */
+	r = sa_lost(ts, 1, sas, 1, lost);
+	ok(r == 0 && !lost[0], "... unless the tunnel's own address is unknown (any)");
+
+	/* Fallback: reqid unknown, the peer's address and ours decide. */
+	ts[0] = (struct sa_tunnel){ .reqid = 0, .local = gw, .peer = c1 };
+	ts[1] = (struct sa_tunnel){ .reqid = 0, .local = gw, .peer = c2 };
+	ts[2] = (struct sa_tunnel){ .reqid = 7, .local = gw, .peer = c2 };
+	sas[0] = in_new;	/* c1 -> gw, reqid 5 */
+	sas[1] = out_new;	/* gw -> c1 */
+	r = sa_lost(ts, 3, sas, 2, lost);
+	ok(r == 2 && !lost[0] && lost[1] && lost[2],
+	   "no reqid: an SA from its peer's address to ours keeps it, whatever its reqid; other peers' tunnels lost");
+	sas[0] = in_c2;		/* c2 -> gw, reqid 6 */
+	r = sa_lost(ts, 3, sas, 1, lost);
+	ok(r == 2 && lost[0] && !lost[1] && lost[2],
+	   "... and a known reqid is not matched by address: reqid 7 with only reqid 6 from its peer is lost");
+
+	/* A burst: 1000 tunnels, the SAs of the even ones left. */
+	many = calloc(1000, sizeof(*many));
+	many_sa = calloc(1000, sizeof(*many_sa));
+	if (!many || !many_sa)
+		abort();
+	for (i = 0; i < 1000; i++) {
+		many[i] = (struct sa_tunnel){ .reqid = (uint32_t)(i + 1), .local = gw,
+					      .peer = htonl(0x0a000000u + (uint32_t)i) };
+		many_sa[i] = (struct sa_state){ (uint32_t)((i % 2 ? i + 1 : i) + 1),
+						0x1000u + (uint32_t)i, many[i].peer, gw, IPPROTO_ESP };
+	}
+	r = sa_lost(many, 1000, many_sa, 1000, lost);
+	good = r == 500;
+	for (i = 0; i < 1000; i++)
+		good &= lost[i] == (i % 2);
+	ok(good, "1000 tunnels, the SAs of 500 left: exactly the other 500 lost (%d)", r);
+	free(many);
+	free(many_sa);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n# l2tpfastd unit tests\n");
@@ -675,11 +801,13 @@ int main(void)
 	test_config();
 	test_config_every_key();
 	test_config_like_xl2tpd();
+	test_config_ipsec();
 	test_secrets();
 	test_pool();
 	test_rel_window();
 	test_rel_loss();
 	test_rel_receive();
+	test_sa_lost();
 	printf("1..%d\n# unit: %d passed, %d failed\n", n, n - failed, failed);
 	return failed ? 1 : 0;
 }

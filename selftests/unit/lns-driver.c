@@ -631,6 +631,145 @@ static void test_sequencing(void)
 	model_lns_stop(lns);
 }
 
+/*
+ * 'ipsec required = yes': l2tpfast.ko's switch set before anything is
+ * listened to, start-up stopped when it cannot be; a tunnel l2tpfast cannot
+ * attach is refused; a second tunnel from one peer address and port gets a
+ * StopCCN instead of an answer from an ephemeral port; SIGHUP turns the
+ * switch as the file says, and keeps the running configuration when the
+ * switch cannot be turned on.
+ */
+static void test_ipsec_required(void)
+{
+	static const char conf_yes[] =
+		"[global]\nipsec required = yes\n"
+		"[lns default]\nip range = 10.9.0.10-10.9.0.13\n";
+	static const char conf_no[] =
+		"[global]\nipsec required = no\n"
+		"[lns default]\nip range = 10.9.0.10-10.9.0.13\n";
+	struct lns *lns;
+	struct peer p, second;
+	int i, got = -1;
+
+	model_reset();
+	model.fail_net = 1;
+	lns = model_lns_start(conf_yes);
+	ok(!lns && model.net_calls == 1,
+	   "ipsec required: l2tpfast.ko cannot enforce it (net-set fails): start-up stops");
+	if (lns)
+		model_lns_stop(lns);
+	model_reset();
+	model.fail_net = 1;
+	lns = model_lns_start(conf_no);
+	ok(lns != NULL, "ipsec required = no: a failing net-set (no module, an old one) is no reason to stop");
+	if (lns)
+		model_lns_stop(lns);
+
+	model_reset();
+	lns = model_lns_start(conf_yes);
+	ok(lns && model.net_required == 1 && model.net_port == 1701,
+	   "ipsec required: net-set turns l2tpfast.ko's switch on for port 1701");
+	if (!lns)
+		return;
+	model.fail_attach = 1;
+	peer_init(&p, "198.51.100.31", 1701, lns, 31);
+	peer_sccrq(&p);
+	model_pump(lns);
+	ok(peer_recv(&p, NULL) == MSG_STOPCCN && !lns->n_tunnels &&
+	   !model.kernel_tunnels && model.n_open == 1,
+	   "ipsec required: a tunnel l2tpfast cannot attach is refused (StopCCN, nothing left)");
+	model.fail_attach = 0;
+	model_advance(lns, 2000);
+	peer_init(&p, "198.51.100.32", 1701, lns, 32);
+	ok(!establish(lns, &p) && model.attached == 1, "... attached, the next one is established");
+	second = p;
+	second.tunnel_id = 33;
+	peer_sccrq(&second);		/* lands on the tunnel's socket: a probe */
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	peer_zlb(&p);			/* answered: the peer keeps several */
+	model_pump(lns);
+	for (i = 0; i < 3 && got < 0; i++) {
+		model_advance(lns, 400);
+		peer_sccrq(&second);
+		model_pump(lns);
+		got = peer_recv(&second, NULL);
+	}
+	ok(got == MSG_STOPCCN && lns->n_tunnels == 1 && model.n_open == 2 &&
+	   second.lns.sin_port == htons(1701),
+	   "ipsec required: a second tunnel from the same address and port gets a StopCCN from port 1701, no socket of its own");
+
+	model_lns_reload(lns, conf_no);
+	ok(!lns->gen->cfg.ipsec_required && model.net_required == 0,
+	   "SIGHUP to 'ipsec required = no': the switch is turned off");
+	model.fail_net = 1;
+	model_lns_reload(lns, conf_yes);
+	ok(!lns->gen->cfg.ipsec_required, "SIGHUP to 'yes' that net-set refuses: the running configuration stays");
+	model.fail_net = 0;
+	model_lns_reload(lns, conf_yes);
+	ok(lns->gen->cfg.ipsec_required && model.net_required == 1,
+	   "SIGHUP to 'yes': the switch is turned on");
+	model_lns_stop(lns);
+
+	/* Without IPsec a second tunnel still answers from a port of its own. */
+	model_reset();
+	lns = model_lns_start(conf_no);
+	peer_init(&p, "198.51.100.34", 1701, lns, 34);
+	establish(lns, &p);
+	second = p;
+	second.tunnel_id = 35;
+	peer_sccrq(&second);
+	model_pump(lns);
+	peer_recv(&p, NULL);
+	peer_zlb(&p);
+	model_pump(lns);
+	got = -1;
+	for (i = 0; i < 3 && got < 0; i++) {
+		model_advance(lns, 400);
+		peer_sccrq(&second);
+		model_pump(lns);
+		got = peer_recv(&second, NULL);
+	}
+	ok(got == MSG_SCCRP && lns->n_tunnels == 2 && second.lns.sin_port != htons(1701),
+	   "ipsec required = no: the second tunnel's SCCRP comes from a port of its own (%u)",
+	   ntohs(second.lns.sin_port));
+	model_lns_stop(lns);
+}
+
+/*
+ * What xfrm.c does to a tunnel whose last IPsec SA went: StopCCN, its
+ * pppd and address at once, l2tp_core's tunnel and the socket a second
+ * later whatever the peer says (it cannot answer without its SA).
+ */
+static void test_sa_gone(void)
+{
+	struct lns *lns;
+	struct peer p;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	peer_init(&p, "198.51.100.41", 1701, lns, 41);
+	establish(lns, &p);
+	call(lns, &p, 1);
+	ok(lns->n_tunnels == 1 && model.n_pppd == 1 && lns->tunnels->pool->n_used == 1,
+	   "SA gone: a tunnel with a call");
+	lns->tunnels->sa_spi_in = 0xc0ffee;	/* as xfrm.c learnt it */
+	lns->tunnels->sa_reqid = 7;
+	tunnel_stop_soon(lns->tunnels, "IPsec SA gone", 1000);
+	model_pump(lns);
+	ok(peer_count(&p, MSG_STOPCCN) == 1 && !model.n_pppd && !model.kernel_sessions &&
+	   lns->tunnels && !lns->tunnels->pool->n_used,
+	   "... StopCCN sent; pppd, kernel session and pool address gone at once");
+	model_advance(lns, 1200);
+	ok(!lns->tunnels && !model.kernel_tunnels && !model.attached && model.n_open == 1,
+	   "... tunnel, kernel tunnel and socket gone within 1.2 s, unacknowledged");
+	peer_recv(&p, NULL);
+	peer_sccrq(&p);		/* the client reconnects at once (a new SA) */
+	model_pump(lns);
+	ok(peer_recv(&p, NULL) == MSG_SCCRP, "... and the client's next SCCRQ gets its SCCRP");
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -653,6 +792,8 @@ int main(void)
 	test_max_retries();
 	test_icrq_unknown_mandatory();
 	test_sequencing();
+	test_ipsec_required();
+	test_sa_gone();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

@@ -215,6 +215,8 @@ int sys_session_delete(struct session *s)
 int sys_tunnel_attach(struct tunnel *t)
 {
 	(void)t;
+	if (model.fail_attach)
+		return -EOPNOTSUPP;
 	model.attached++;
 	return 0;
 }
@@ -223,6 +225,24 @@ void sys_tunnel_detach(struct tunnel *t)
 {
 	(void)t;
 	model.attached--;
+}
+
+int sys_net_set(struct lns *lns, int required, uint16_t port)
+{
+	(void)lns;
+	model.net_calls++;
+	if (model.fail_net)
+		return -EOPNOTSUPP;
+	model.net_required = required;
+	model.net_port = port;
+	return 0;
+}
+
+int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)
+{
+	(void)t;
+	*spi_in = *reqid = 0;
+	return 0;
 }
 
 int sys_session_annotate(struct session *s)

@@ -49,6 +49,10 @@ struct model {
 	int n_out;
 	uint64_t sent;			/* datagrams sent, all time */
 	int fail_pppd;			/* sys_pppd_start fails while set */
+	int fail_attach;		/* sys_tunnel_attach fails while set */
+	int fail_net;			/* sys_net_set fails while set */
+	int net_required, net_calls;	/* l2tpfast's IPsec switch, as last set */
+	uint16_t net_port;
 };
 
 extern struct model model;

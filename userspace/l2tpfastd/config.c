@@ -246,6 +246,8 @@ static int global_key(struct parse *p, const char *k, const char *v)
 		return set_str(p, c->auth_file, v, k);
 	if (!strcasecmp(k, "access control"))
 		return set_bool(p, &c->access_control, v, k);
+	if (!strcasecmp(k, "ipsec required"))
+		return set_bool(p, &c->ipsec_required, v, k);
 	if (!strcasecmp(k, "max retries"))
 		return set_int(p, &c->max_retries, v, k, 1, 100);
 	if (!strcasecmp(k, "force userspace")) {

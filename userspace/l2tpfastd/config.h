@@ -62,6 +62,11 @@ struct config {
 	int max_starting;		/* pppds negotiating at once */
 	int setup_timeout;		/* s: SCCRP->SCCCN and ICRP->ICCN */
 	int debug;			/* any debug key set */
+	/*
+	 * "ipsec required": L2TP only through an IPsec SA, enforced by
+	 * l2tpfast.ko (net-set); replies always from the listening port.
+	 */
+	int ipsec_required;
 	struct lns_config lns[CFG_MAX_LNS];
 	int n_lns;
 };

@@ -71,6 +71,8 @@ struct tunnel {
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
 	int challenged;
 	int kernel, attached;
+	/* The IPsec SA its packets came through (0: none seen); see xfrm.c. */
+	uint32_t sa_spi_in, sa_reqid;	/* SPI in host order, as l2tpfast shows it */
 	struct session *sessions;
 	int n_sessions;
 };
@@ -92,6 +94,7 @@ struct lns {
 	struct lf_genl l2tp;
 	struct lf_genl fast;	/* l2tpfast's family, if the module is loaded */
 	int have_fast;
+	struct xfrm_watch *xfrm;	/* the kernel's SA events (xfrm.c), or NULL */
 	struct tunnel *tunnels;
 	struct tunnel *dead;	/* torn down in this batch of events */
 	int n_tunnels, n_half_open, n_sessions;
@@ -107,6 +110,7 @@ struct lns {
 #define LNS_EV_LISTEN	((void *)1)
 #define LNS_EV_SIGNAL	((void *)2)
 #define LNS_EV_TIMER	((void *)3)
+#define LNS_EV_XFRM	((void *)4)
 #define LNS_TICK_MS	200
 #define LNS_RX_BUDGET	64	/* datagrams read per socket per wakeup */
 
@@ -130,10 +134,12 @@ void tunnel_input(struct tunnel *t);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);
+void tunnel_stop_soon(struct tunnel *t, const char *why, uint64_t close_in_ms);
 void tunnel_destroy(struct tunnel *t);
 void tunnel_free_dead(struct lns *lns);
 struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
 				uint16_t peer_id);
+void tunnel_learn_sa(struct tunnel *t);
 
 /* session.c */
 void session_icrq(struct tunnel *t, const struct ctrl_msg *m);

@@ -139,6 +139,35 @@ void generation_put(struct generation *g)
 	free(g);
 }
 
+/*
+ * l2tpfast.ko's IPsec switch as @c says (net-set). With 'ipsec required
+ * = yes' a failure is fatal to start-up or to the reload (fail closed);
+ * with 'no' the switch is turned off if the module is there, and the
+ * operator is told that L2TP is then accepted in cleartext.
+ */
+static int ipsec_switch(struct lns *lns, const struct config *c, int starting)
+{
+	if (c->ipsec_required) {
+		int err = sys_net_set(lns, 1, c->port);
+
+		if (err) {
+			log_msg(LOG_ERR, "'ipsec required = yes' in %s, but l2tpfast.ko cannot enforce it: %s%s; %s",
+				c->path, err == -ENODEV ? "l2tpfast.ko is not loaded (modprobe l2tpfast)" : lf_genl_strerror(err),
+				err == -EOPNOTSUPP || err == -EINVAL ?
+				" (a module without net-set, or a kernel without IPsec: CONFIG_XFRM)" : "",
+				starting ? "not starting" : "the running configuration stays");
+			return -1;
+		}
+		log_msg(LOG_NOTICE, "IPsec required: l2tpfast.ko drops L2TP to port %u that did not come through an IPsec SA, and L2TP that would leave without one",
+			c->port);
+		return 0;
+	}
+	sys_net_set(lns, 0, 0);		/* no module, an old one: nothing to turn off */
+	log_msg(LOG_WARNING, "WARNING: 'ipsec required = no' in %s: L2TP is accepted in cleartext; tunnels, user names and PPP traffic are readable and forgeable on the wire unless something else (IPsec policies, a firewall) protects udp/%u",
+		c->path, c->port);
+	return 0;
+}
+
 int lns_open(struct lns *lns)
 {
 	const struct config *c = &lns->gen->cfg;
@@ -148,6 +177,9 @@ int lns_open(struct lns *lns)
 		.sin_addr = c->listen_addr,
 	};
 
+	/* Before the listening socket: nothing is taken in before the switch is on. */
+	if (ipsec_switch(lns, c, 1))
+		return -1;
 	lns->listen_fd = sys_udp_listen(&a);
 	if (lns->listen_fd < 0) {
 		log_msg(LOG_ERR, "cannot listen on %s:%u: %s", inet_ntoa(c->listen_addr),
@@ -221,6 +253,11 @@ void lns_reload(struct lns *lns)
 	if (g->cfg.port != lns->gen->cfg.port ||
 	    g->cfg.listen_addr.s_addr != lns->gen->cfg.listen_addr.s_addr) {
 		log_msg(LOG_ERR, "SIGHUP: 'port' and 'listen-addr' change only with a restart; the running configuration stays");
+		generation_put(g);
+		return;
+	}
+	if (g->cfg.ipsec_required != lns->gen->cfg.ipsec_required &&
+	    ipsec_switch(lns, &g->cfg, 0)) {
 		generation_put(g);
 		return;
 	}

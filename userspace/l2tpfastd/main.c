@@ -26,6 +26,7 @@
 #include "l2tpfastd.h"
 #include "log.h"
 #include "sys.h"
+#include "xfrm.h"
 
 static void reap_children(struct lns *lns)
 {
@@ -69,9 +70,13 @@ static int handle_events(struct lns *lns, struct epoll_event *ev, int n,
 		if (p == LNS_EV_SIGNAL)
 			stop |= handle_signal(lns, sfd);
 		else if (p == LNS_EV_TIMER) {
-			if (read(tfd, &x, sizeof(x)) > 0)
+			if (read(tfd, &x, sizeof(x)) > 0) {
 				lns_tick(lns);
-		} else
+				xfrm_tick(lns);
+			}
+		} else if (p == LNS_EV_XFRM)
+			xfrm_input(lns);
+		else
 			lns_input(lns, p);
 	}
 	lns_batch_done(lns);
@@ -116,6 +121,7 @@ static int run(struct lns *lns)
 		if (n > 0)
 			handle_events(lns, ev, n, sfd, tfd);
 	}
+	xfrm_close(lns);
 	lns_close(lns);
 	log_msg(LOG_NOTICE, "stopped");
 	return 0;
@@ -174,6 +180,9 @@ static int serve(struct lns *lns, int foreground)
 	lns->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (lns->epfd < 0 || lns_open(lns))
 		return 1;
+	/* Tunnels through IPsec go when their SA does (l2tpfast shows the SA). */
+	if (lns->have_fast)
+		xfrm_open(lns);
 	log_msg(LOG_NOTICE, "listening on %s:%u, %d lns section(s)%s",
 		inet_ntoa(lns->gen->cfg.listen_addr), lns->gen->cfg.port,
 		lns->gen->cfg.n_lns, lns->have_fast ? ", l2tpfast figures on" : "");

@@ -200,6 +200,34 @@ int sys_session_annotate(struct session *s)
 	return lf_session_set(&s->t->lns->fast, &ls);
 }
 
+int sys_net_set(struct lns *lns, int required, uint16_t port)
+{
+	if (!lns->have_fast)
+		return -ENODEV;
+	return lf_net_set(&lns->fast, required, port, NULL);
+}
+
+int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)
+{
+	struct lf_snapshot snap;
+	const struct lf_tunnel *lt;
+	int err;
+
+	*spi_in = *reqid = 0;
+	if (!t->attached)
+		return -ENODEV;
+	err = lf_snapshot_take(&t->lns->fast, t->id, &snap);
+	if (err)
+		return err;
+	lt = lf_snapshot_tunnel(&snap, t->id);
+	if (lt) {
+		*spi_in = lt->ipsec.spi_in;
+		*reqid = lt->ipsec.reqid;
+	}
+	lf_snapshot_free(&snap);
+	return lt ? 0 : -ENOENT;
+}
+
 pid_t sys_pppd_start(struct session *s, const char *const *argv)
 {
 	const struct tunnel *t = s->t;

@@ -51,6 +51,16 @@ int sys_session_delete(struct session *s);
 int sys_tunnel_attach(struct tunnel *t);
 void sys_tunnel_detach(struct tunnel *t);
 int sys_session_annotate(struct session *s);
+/*
+ * The netns's IPsec switch in l2tpfast.ko (net-set): L2TP to @port only
+ * through an IPsec SA when @required. 0 or -errno (-ENODEV: no module).
+ */
+int sys_net_set(struct lns *lns, int required, uint16_t port);
+/*
+ * The SAs l2tpfast saw @t's packets go through: 0 and *spi_in, *reqid
+ * (spi_in 0: none yet), or -errno.
+ */
+int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid);
 
 /*
  * pppd for @s on a PPPoL2TP socket of its own, with @argv: its pid, or -1

@@ -166,7 +166,10 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
  * connected to the peer. A second tunnel from the same peer address and
  * port (xl2tpd opens one per [lac] section, all from its one port) cannot
  * have the same four-tuple: it answers from a port of its own, as RFC 2661
- * 8.1 allows.
+ * 8.1 allows. Not with 'ipsec required': the IPsec policies cover the
+ * listening port only (udp/1701), so a reply from another port would miss
+ * them. Such a tunnel is refused (-1, errno EADDRINUSE) until tunnels
+ * with the same four-tuple are told apart by their SAs.
  */
 static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 {
@@ -177,8 +180,13 @@ static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 	t->local.sin_addr = lns->gen->cfg.listen_addr;
 	if (local_addr.s_addr != INADDR_ANY)
 		t->local.sin_addr = local_addr;
-	if (four_tuple_taken(lns, &t->local, &t->peer))
+	if (four_tuple_taken(lns, &t->local, &t->peer)) {
+		if (lns->gen->cfg.ipsec_required) {
+			errno = EADDRINUSE;
+			return -1;
+		}
 		t->local.sin_port = 0;
+	}
 	return sys_udp_tunnel(&t->local, &t->peer);
 }
 
@@ -195,11 +203,22 @@ static int tunnel_kernel(struct tunnel *t)
 	t->kernel = 1;
 	if (t->lns->have_fast) {
 		err = sys_tunnel_attach(t);
-		if (err)
+		if (!err) {
+			t->attached = 1;
+		} else if (t->gen->cfg.ipsec_required) {
+			/* Fail closed: l2tpfast enforces IPsec on attached tunnels. */
+			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; 'ipsec required = yes' and an unattached tunnel would not be enforced: refused",
+				   lf_genl_strerror(err));
+			errno = -err;
+			return -1;
+		} else {
 			log_tunnel(LOG_WARNING, t, "l2tpfast attach: %s; no figures for this tunnel",
 				   lf_genl_strerror(err));
-		else
-			t->attached = 1;
+		}
+	} else if (t->gen->cfg.ipsec_required) {
+		log_tunnel(LOG_ERR, t, "'ipsec required = yes' but l2tpfast.ko is not there to enforce it: refused");
+		errno = ENODEV;
+		return -1;
 	}
 	return 0;
 }
@@ -373,6 +392,13 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		return;
 	}
 	t->fd = tunnel_socket(t, to);
+	if (t->fd < 0 && errno == EADDRINUSE && c->ipsec_required) {
+		/* Strangers can cause this: log_limited, through refuse_sccrq. */
+		refuse_sccrq(lns, from, m, STOP_ERROR, 0,
+			     "'ipsec required = yes' and this peer address and port have a tunnel already: a second one would answer from a port outside the IPsec policies (udp/listening port)");
+		tunnel_destroy(t);
+		return;
+	}
 	if (t->fd < 0 || tunnel_kernel(t)) {
 		log_tunnel(LOG_ERR, t, "cannot set up the tunnel: %s", strerror(errno));
 		refuse_sccrq(lns, from, m, STOP_ERROR, 0, "LNS cannot set up the tunnel");
@@ -458,6 +484,21 @@ void tunnel_stop(struct tunnel *t, uint16_t result, const char *why)
 	tunnel_send(t, &o);
 }
 
+/*
+ * Torn down from our side whatever the peer does (its IPsec SA is gone):
+ * sessions, pppds and addresses at once, a StopCCN attempted, and
+ * l2tp_core's tunnel and the socket @close_in_ms later (tunnel_timer),
+ * acknowledged or not.
+ */
+void tunnel_stop_soon(struct tunnel *t, const char *why, uint64_t close_in_ms)
+{
+	uint64_t when = sys_now_ms() + close_in_ms;
+
+	tunnel_stop(t, STOP_CLEAR, why);
+	if (!t->close_ms || t->close_ms > when)
+		t->close_ms = when;
+}
+
 static void peer_stopccn(struct tunnel *t, const struct ctrl_msg *m)
 {
 	uint16_t result = 0;
@@ -503,6 +544,23 @@ static void tunnel_replace_siblings(struct tunnel *t)
 			tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
 }
 
+/*
+ * The IPsec SA the peer's messages came through, as l2tpfast saw them:
+ * kept, so that the tunnel goes when its last SA does (xfrm.c). Learnt
+ * again before each such check; a tunnel that never went through IPsec
+ * is left to HELLO.
+ */
+void tunnel_learn_sa(struct tunnel *t)
+{
+	uint32_t spi_in, reqid;
+
+	if (!t->attached || sys_tunnel_ipsec(t, &spi_in, &reqid) || !spi_in)
+		return;
+	t->sa_spi_in = spi_in;
+	if (reqid)
+		t->sa_reqid = reqid;
+}
+
 static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 {
 	const char *secret = tunnel_secret(t);
@@ -526,7 +584,9 @@ static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 	}
 	tunnel_set_state(t, T_ESTABLISHED);
 	t->rel.max_retries = t->gen->cfg.max_retries;
-	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'", t->peer_host);
+	tunnel_learn_sa(t);
+	log_tunnel(LOG_INFO, t, "tunnel established with host '%s'%s", t->peer_host,
+		   t->sa_spi_in ? ", through IPsec" : "");
 	tunnel_replace_siblings(t);
 }
 

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SA gone, tunnel gone: the kernel's xfrm events (XFRMNLGRP_SA,
+ * XFRMNLGRP_EXPIRE) through libnl-xfrm-3. An ESP SA deleted, hard-expired
+ * or flushed arms a check a little later (SA_CHECK_DELAY_MS after the last
+ * such event, at most SA_CHECK_MAX_MS after the first): a rekey installs
+ * the new SA before it deletes the old, and the delay makes the check
+ * robust against the other order too. Any number of events arm one check.
+ *
+ * The check (from the event loop's timer, never from the event itself)
+ * learns again the SA each attached tunnel's packets came through (one
+ * l2tpfast dump), dumps the kernel's SAs (XFRM_MSG_GETSA) and asks
+ * sacheck.c which tunnels have no inbound SA left. Those are stopped as
+ * an operator would stop them: StopCCN, pppd ended, address back in the
+ * pool at once; l2tp_core's tunnel and the socket SA_GONE_CLOSE_MS later,
+ * by the tunnel's timer. Nothing is freed here: tunnel_destroy()'s
+ * deferred free does it once the batch of events is over.
+ *
+ * Why the kernel's events and not charon's vici: what the kernel holds is
+ * what carries (or no longer carries) the packets; no dependency on the
+ * IKE daemon, its version or its socket; the same code whatever IKE daemon
+ * installs the SAs (charon, pluto, racoon, ip xfrm by hand).
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/ipsec.h>
+#include <linux/xfrm.h>
+#include <netlink/netlink.h>
+#include <netlink/cache.h>
+#include <netlink/msg.h>
+#include <netlink/xfrm/sa.h>
+
+#include "l2tpfast.h"
+#include "l2tpfastd.h"
+#include "log.h"
+#include "sacheck.h"
+#include "sys.h"
+#include "xfrm.h"
+
+#define SA_CHECK_DELAY_MS	1500	/* after the last deletion event */
+#define SA_CHECK_MAX_MS		4000	/* after the first: a flood still gets checked */
+#define SA_CHECK_RETRY_MS	5000	/* the SA dump failed: again then */
+#define SA_GONE_CLOSE_MS	1000	/* StopCCN's chance before the tunnel goes */
+#define XFRM_RX_BUDGET		64	/* reads per wakeup */
+
+struct xfrm_watch {
+	struct nl_sock *ev;	/* the events */
+	struct nl_sock *dump;	/* requests: XFRM_MSG_GETSA dumps */
+	int fd;
+	int armed;
+	uint64_t first_ms, due_ms;
+	unsigned long events;	/* since the last check, for the log */
+};
+
+static void arm(struct lns *lns, uint64_t delay_ms)
+{
+	struct xfrm_watch *x = lns->xfrm;
+	uint64_t now = sys_now_ms();
+
+	x->events++;
+	if (!x->armed) {
+		x->armed = 1;
+		x->first_ms = now;
+	}
+	x->due_ms = now + delay_ms;
+	if (x->due_ms > x->first_ms + SA_CHECK_MAX_MS)
+		x->due_ms = x->first_ms + SA_CHECK_MAX_MS;
+}
+
+/* One event: only an ESP SA that goes arms the check. */
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	const void *p = nlmsg_data(h);
+	int len = nlmsg_datalen(h);
+	int proto = -1;
+
+	switch (h->nlmsg_type) {
+	case XFRM_MSG_DELSA:
+		if (len >= (int)sizeof(struct xfrm_usersa_id))
+			proto = ((const struct xfrm_usersa_id *)p)->proto;
+		break;
+	case XFRM_MSG_EXPIRE:
+		if (len >= (int)sizeof(struct xfrm_user_expire) &&
+		    ((const struct xfrm_user_expire *)p)->hard)
+			proto = ((const struct xfrm_user_expire *)p)->state.id.proto;
+		break;
+	case XFRM_MSG_FLUSHSA:
+		if (len >= (int)sizeof(struct xfrm_usersa_flush)) {
+			proto = ((const struct xfrm_usersa_flush *)p)->proto;
+			if (proto == 0 || proto == IPSEC_PROTO_ANY)
+				proto = IPPROTO_ESP;
+		}
+		break;
+	default:
+		break;		/* a new or updated SA takes no tunnel away */
+	}
+	if (proto == IPPROTO_ESP)
+		arm(arg, SA_CHECK_DELAY_MS);
+	return NL_OK;
+}
+
+int xfrm_open(struct lns *lns)
+{
+	struct xfrm_watch *x = calloc(1, sizeof(*x));
+	int err = -NLE_NOMEM;
+
+	if (!x)
+		goto fail;
+	x->ev = nl_socket_alloc();
+	x->dump = nl_socket_alloc();
+	if (!x->ev || !x->dump)
+		goto fail;
+	nl_socket_disable_seq_check(x->ev);
+	nl_socket_modify_cb(x->ev, NL_CB_VALID, NL_CB_CUSTOM, on_event, lns);
+	err = nl_connect(x->ev, NETLINK_XFRM);
+	if (!err)
+		err = nl_socket_add_memberships(x->ev, XFRMNLGRP_SA, XFRMNLGRP_EXPIRE, 0);
+	if (!err)
+		err = nl_socket_set_nonblocking(x->ev);
+	if (!err)
+		err = nl_connect(x->dump, NETLINK_XFRM);
+	if (err)
+		goto fail;
+	/* A burst of deletions is coalesced anyway; fewer overruns with room. */
+	nl_socket_set_buffer_size(x->ev, 1 << 20, 0);
+	x->fd = nl_socket_get_fd(x->ev);
+	lns->xfrm = x;
+	if (sys_watch(lns, x->fd, LNS_EV_XFRM)) {
+		err = -NLE_FAILURE;
+		lns->xfrm = NULL;
+		goto fail;
+	}
+	return 0;
+fail:
+	log_msg(LOG_WARNING, "xfrm events: %s; a tunnel whose IPsec SA is deleted is not torn down until HELLO finds it gone",
+		nl_geterror(err));
+	if (x) {
+		nl_socket_free(x->ev);
+		nl_socket_free(x->dump);
+		free(x);
+	}
+	return -1;
+}
+
+void xfrm_close(struct lns *lns)
+{
+	struct xfrm_watch *x = lns->xfrm;
+
+	if (!x)
+		return;
+	sys_unwatch(lns, x->fd);
+	nl_socket_free(x->ev);
+	nl_socket_free(x->dump);
+	free(x);
+	lns->xfrm = NULL;
+}
+
+void xfrm_input(struct lns *lns)
+{
+	struct xfrm_watch *x = lns->xfrm;
+	int budget = XFRM_RX_BUDGET;
+
+	while (x && budget-- > 0) {
+		int err = nl_recvmsgs_default(x->ev);
+
+		if (err == -NLE_AGAIN)
+			break;
+		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: events were lost; whatever they were, check. */
+			log_limited(LOG_NOTICE, "xfrm events overran the socket: every IPsec tunnel is checked");
+			arm(lns, SA_CHECK_DELAY_MS);
+		} else if (err < 0) {
+			log_limited(LOG_WARNING, "xfrm events: %s", nl_geterror(err));
+			break;
+		}
+	}
+}
+
+/*
+ * Each attached tunnel's SA as l2tpfast saw its packets: one dump for all
+ * (the reqid stays across a rekey; the SPI follows it).
+ */
+static void learn_all(struct lns *lns)
+{
+	struct lf_snapshot snap;
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->attached)
+			break;
+	if (!t || lf_snapshot_take(&lns->fast, 0, &snap))
+		return;
+	for (t = lns->tunnels; t; t = t->next) {
+		const struct lf_tunnel *lt;
+
+		if (!t->attached || !(lt = lf_snapshot_tunnel(&snap, t->id)) ||
+		    !lt->ipsec.spi_in)
+			continue;
+		t->sa_spi_in = lt->ipsec.spi_in;
+		if (lt->ipsec.reqid)
+			t->sa_reqid = lt->ipsec.reqid;
+	}
+	lf_snapshot_free(&snap);
+}
+
+static uint32_t addr4(struct nl_addr *a)
+{
+	uint32_t v = 0;
+
+	if (a && nl_addr_get_family(a) == AF_INET && nl_addr_get_len(a) == 4)
+		memcpy(&v, nl_addr_get_binary_addr(a), 4);
+	return v;
+}
+
+struct sa_list {
+	struct sa_state *v;
+	size_t n, cap;
+};
+
+static void add_sa(struct nl_object *o, void *arg)
+{
+	struct xfrmnl_sa *sa = (struct xfrmnl_sa *)o;
+	struct sa_list *l = arg;
+
+	if (xfrmnl_sa_get_family(sa) != AF_INET || l->n == l->cap)
+		return;
+	l->v[l->n++] = (struct sa_state){
+		.reqid = (uint32_t)xfrmnl_sa_get_reqid(sa),
+		.spi = (uint32_t)xfrmnl_sa_get_spi(sa),
+		.saddr = addr4(xfrmnl_sa_get_saddr(sa)),
+		.daddr = addr4(xfrmnl_sa_get_daddr(sa)),
+		.proto = (uint8_t)xfrmnl_sa_get_proto(sa),
+	};
+}
+
+/* The kernel's SAs now: 0, or -1 (nothing known). */
+static int dump_sas(struct xfrm_watch *x, struct sa_list *l)
+{
+	struct nl_cache *cache = NULL;
+	int err = xfrmnl_sa_alloc_cache(x->dump, &cache);
+
+	if (err < 0) {
+		log_msg(LOG_WARNING, "xfrm SA dump: %s; checked again in %d s",
+			nl_geterror(err), SA_CHECK_RETRY_MS / 1000);
+		return -1;
+	}
+	l->cap = (size_t)nl_cache_nitems(cache);
+	l->n = 0;
+	l->v = calloc(l->cap ? l->cap : 1, sizeof(*l->v));
+	if (!l->v) {
+		nl_cache_free(cache);
+		return -1;
+	}
+	nl_cache_foreach(cache, add_sa, l);
+	nl_cache_free(cache);
+	return 0;
+}
+
+static void check(struct lns *lns)
+{
+	struct xfrm_watch *x = lns->xfrm;
+	struct sa_list sas = { 0 };
+	struct sa_tunnel *in = NULL;
+	struct tunnel **who = NULL, *t;
+	unsigned char *lost = NULL;
+	size_t n = 0, i;
+
+	learn_all(lns);
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->state != T_CLOSING && t->sa_spi_in)
+			n++;
+	log_msg(LOG_DEBUG, "xfrm: %lu SA event(s): %zu tunnel(s) through IPsec to check",
+		x->events, n);
+	x->events = 0;
+	if (!n)
+		return;
+	in = calloc(n, sizeof(*in));
+	who = calloc(n, sizeof(*who));
+	lost = calloc(n, 1);
+	if (!in || !who || !lost)
+		goto out;
+	if (dump_sas(x, &sas)) {
+		arm(lns, SA_CHECK_RETRY_MS);
+		goto out;
+	}
+	i = 0;
+	for (t = lns->tunnels; t && i < n; t = t->next) {
+		if (t->state == T_CLOSING || !t->sa_spi_in)
+			continue;
+		who[i] = t;
+		in[i] = (struct sa_tunnel){ .reqid = t->sa_reqid,
+					    .local = t->local.sin_addr.s_addr,
+					    .peer = t->peer.sin_addr.s_addr };
+		i++;
+	}
+	if (sa_lost(in, n, sas.v, sas.n, lost) <= 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!lost[i])
+			continue;
+		t = who[i];
+		if (t->sa_reqid)
+			log_tunnel(LOG_NOTICE, t, "IPsec SA gone (SPI in 0x%08x, reqid %u): no inbound SA with reqid %u left; tearing down",
+				   t->sa_spi_in, t->sa_reqid, t->sa_reqid);
+		else
+			log_tunnel(LOG_NOTICE, t, "IPsec SA gone (SPI in 0x%08x, reqid unknown): no inbound SA from the peer's address left; tearing down",
+				   t->sa_spi_in);
+		tunnel_stop_soon(t, "IPsec SA gone", SA_GONE_CLOSE_MS);
+	}
+out:
+	free(sas.v);
+	free(in);
+	free(who);
+	free(lost);
+}
+
+void xfrm_tick(struct lns *lns)
+{
+	struct xfrm_watch *x = lns->xfrm;
+
+	if (!x || !x->armed || sys_now_ms() < x->due_ms)
+		return;
+	x->armed = 0;
+	check(lns);
+}

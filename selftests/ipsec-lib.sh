@@ -63,17 +63,26 @@ CONF
 # ipsec_charon NS: start charon in NS (see above for the mounts).
 ipsec_charon() {
 	local ns=$1 run=$LNS_RUN/run-$1
+	# A charon killed (client_reset) leaves its socket behind.
+	rm -f "$run/charon.vici" "$run/charon.pid"
 	# -m: a mount namespace whose /run is this netns's directory.
 	ip netns exec "$ns" unshare -m sh -c "mount --bind '$run' /run && exec /usr/lib/ipsec/charon" \
 		>>"$LNS_RUN/charon-$ns.out" 2>&1 &
 	wait_until 20 test -S "$run/charon.vici"
 }
 
-# swanctl_ns NS ARGS...: swanctl in NS, talking to NS's charon.
+# swanctl_ns NS ARGS...: swanctl in NS, talking to NS's charon. Only
+# --load-* reads files (keys, certificates) and needs NS's plugins; other
+# commands start faster under TCG with none but random.
 swanctl_ns() {
-	local ns=$1
+	local ns=$1 conf=$LNS_RUN/swanctl-query.conf
 	shift
-	ip netns exec "$ns" swanctl "$@" --uri "unix://$LNS_RUN/run-$ns/charon.vici"
+	case $1 in
+	--load-*) conf=/etc/strongswan.conf ;;
+	*) [ -f "$conf" ] || printf 'swanctl {\n\tload = random\n}\n' >"$conf" ;;
+	esac
+	ip netns exec "$ns" env STRONGSWAN_CONF="$conf" \
+		swanctl "$@" --uri "unix://$LNS_RUN/run-$ns/charon.vici"
 }
 
 # ipsec_gw_start [PSK]: the gateway: the shipped configuration installed

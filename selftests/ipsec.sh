@@ -30,14 +30,67 @@ swanctl_clean() {
 	! grep -vE '^(loaded (ike secret|connection|certificate|.* key from) |no (authorities|pools) found, 0 unloaded$|successfully loaded [0-9]+ connections, 0 unloaded$)' <<<"$1"
 }
 
-# gw_child KEY: KEY of the gateway's first CHILD_SA (swanctl --raw).
+# gw_sa_read, then gw_child KEY: KEY of the gateway's first CHILD_SA as
+# swanctl --list-sas --raw said when read.
+gw_sa_read() {
+	gw_sa=$(swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | sed -n 's/.*child-sas {//p')
+}
 gw_child() {
-	swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | sed -n 's/.*child-sas {//p' |
-		grep -o " $1=[^ }]*" | head -1 | cut -d= -f2
+	grep -o " $1=[^ }]*" <<<"$gw_sa" | head -1 | cut -d= -f2
 }
 n_gw_ike() { swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | grep -c 'list-sa event'; }
 
-echo "# --- the gateway: charon with the shipped configuration, l2tpfastd ---"
+# capture_start FILE: everything on the gateway's wire from now on.
+capture_start() {
+	pcap=$LNS_RUN/$1
+	ip netns exec "$NS_S" tcpdump -i srv0 -n -U -Z root -w "$pcap" \
+		2>"$LNS_RUN/tcpdump.err" &
+	tcpdump_pid=$!
+	check "tcpdump listens on srv0" wait_until 10 grep -q "listening on" "$LNS_RUN/tcpdump.err"
+}
+capture_stop() {
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid"
+}
+pcap_count() {
+	ip netns exec "$NS_S" tcpdump -n -r "$pcap" "$@" 2>/dev/null | wc -l
+}
+# capture_checks L2TP_FILTER: the pings went as ESP, and nothing of L2TP
+# (L2TP_FILTER) nor any UDP but IKE's crossed the wire in the clear.
+capture_checks() {
+	local n_esp
+	n_esp=$(pcap_count esp)
+	check "ESP on the wire: at least the $N pings each way ($n_esp packets)" \
+		test "$n_esp" -ge $((2 * N))
+	expect "no L2TP in the clear ($1) either way" 0 "$(pcap_count "$1")"
+	expect "no UDP in the clear but IKE's" 0 \
+		"$(pcap_count udp and not port 500 and not port 4500)"
+}
+
+# session_pings: N pings from the client to the gateway's PPP address;
+# the session's figures in l2tpfast-ctl count exactly them (no LCP
+# echoes) and equal the kernel's own.
+session_pings() {
+	local j k sess tid sid r0 t0 r1 t1 keys
+	sess="[s for t in d['tunnels'] for s in t['sessions']][0]"
+	keys="('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes')"
+	j=$(lns_json)
+	read -r tid sid r0 t0 < <(json_get "$j" "' '.join(map(str, (d['tunnels'][0]['tunnel_id'], \
+		$sess['session_id'], $sess['counters']['rx_packets'], $sess['counters']['tx_packets'])))")
+	check "$N pings through PPP, L2TP and ESP" \
+		cli ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+	j=$(lns_json)
+	k=$(ip netns exec "$NS_S" l2tp-peer stats "$tid" "$sid")
+	read -r r1 t1 < <(json_get "$j" \
+		"' '.join(map(str, ($sess['counters']['rx_packets'], $sess['counters']['tx_packets'])))")
+	expect "session: exactly the $N echo requests received and the $N replies sent" \
+		"$N $N" "$((r1 - r0)) $((t1 - t0))"
+	expect "session's packets and bytes each way equal the kernel's L2TP_ATTR_STATS" \
+		"$(json_get "$k" "[d[k] for k in $keys]")" \
+		"$(json_get "$j" "[$sess['counters'][k] for k in $keys]")"
+}
+
+echo "# --- the gateway: charon with the shipped configuration, l2tpfastd --- (${SECONDS} s)"
 check "charon starts in $NS_S" ipsec_gw_start
 out=$(swanctl_ns "$NS_S" --load-all 2>&1)
 rc=$?
@@ -55,12 +108,13 @@ ip netns exec "$NS_S" l2tpfastd -D -c /etc/xl2tpd/xl2tpd.conf -r "$LNS_RUN" \
 	>>"$LNS_RUN/lns.log" 2>&1 &
 lns_pid=$!
 
-echo "# --- a Windows-like client: IKEv1 main mode, PSK, ESP aes256-sha1 ---"
+echo "# --- a Windows-like client: IKEv1 main mode, PSK, ESP aes256-sha1 --- (${SECONDS} s)"
 check "charon starts in $NS_C" ipsec_client_start l2tp
 if ! check "the client brings IKE_SA and CHILD_SA up" ipsec_initiate l2tp; then
 	diag "$(tail -30 "$LNS_RUN/charon-$NS_S.log")"
 fi
 check "both ends have the CHILD_SA installed" ipsec_wait_up 10
+gw_sa_read
 expect "gateway: CHILD_SA state" INSTALLED "$(gw_child state)"
 expect "gateway: transport mode" TRANSPORT "$(gw_child mode)"
 expect "gateway: ESP" ESP "$(gw_child protocol)"
@@ -70,13 +124,9 @@ diag "$(swanctl_ns "$NS_S" --list-sas 2>&1)"
 # TODO(ipsec-required): with l2tpfast's `ipsec required` switch on, the
 # tunnel socket here refuses what did not come through an SA.
 
-# Everything on the gateway's wire from before L2TP's first packet.
-ip netns exec "$NS_S" tcpdump -i srv0 -n -U -Z root -w "$LNS_RUN/srv0.pcap" \
-	2>"$LNS_RUN/tcpdump.err" &
-tcpdump_pid=$!
-check "tcpdump listens on srv0" wait_until 10 grep -q "listening on" "$LNS_RUN/tcpdump.err"
+capture_start srv0.pcap
 
-echo "# --- L2TP and PPP through ESP ---"
+echo "# --- L2TP and PPP through ESP --- (${SECONDS} s)"
 lac_config vpn username secret lcp-echo-interval 0
 xl2tpd_start "$NS_C" cli
 if ! check "client's PPP is up" ppp_up "$NS_C" 1 40; then
@@ -87,46 +137,61 @@ sleep 1
 j=$(lns_json)
 sess="[s for t in d['tunnels'] for s in t['sessions']][0]"
 expect "l2tpfast-ctl: the session's user" username "$(json_get "$j" "$sess['user']")"
-tid=$(json_get "$j" "d['tunnels'][0]['tunnel_id']")
-sid=$(json_get "$j" "$sess['session_id']")
-r0=$(json_get "$j" "$sess['counters']['rx_packets']")
-t0=$(json_get "$j" "$sess['counters']['tx_packets']")
-check "$N pings through PPP, L2TP and ESP" \
-	cli ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
-j=$(lns_json)
-k=$(ip netns exec "$NS_S" l2tp-peer stats "$tid" "$sid")
-expect "session: exactly the $N echo requests received" \
-	"$N" $(( $(json_get "$j" "$sess['counters']['rx_packets']") - r0 ))
-expect "session: exactly the $N echo replies sent" \
-	"$N" $(( $(json_get "$j" "$sess['counters']['tx_packets']") - t0 ))
-for key in rx_packets rx_bytes tx_packets tx_bytes; do
-	expect "session $key equals the kernel's L2TP_ATTR_STATS" \
-		"$(json_get "$k" "d['$key']")" "$(json_get "$j" "$sess['counters']['$key']")"
-done
+session_pings
 # TODO(sa-figures): the session's SA as l2tpfast-ctl shows it (SPIs,
 # ESP packets and bytes) against `swanctl --list-sas` and `ip xfrm state`.
+capture_stop
+capture_checks "udp port 1701"
 
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid"
-pcap_count() {
-	ip netns exec "$NS_S" tcpdump -n -r "$LNS_RUN/srv0.pcap" "$@" 2>/dev/null | wc -l
-}
-n_esp=$(pcap_count esp)
-check "ESP on the wire: at least the $N pings each way ($n_esp packets)" \
-	test "$n_esp" -ge $((2 * N))
-expect "no L2TP in the clear (udp port 1701) either way" 0 "$(pcap_count udp port 1701)"
-diag "$(ip netns exec "$NS_S" tcpdump -n -r "$LNS_RUN/srv0.pcap" 2>/dev/null | head -8)"
-
-echo "# --- the client goes: StopCCN, then IKE Delete ---"
+echo "# --- the client goes: StopCCN, then IKE Delete --- (${SECONDS} s)"
 kill "$(cat "$LNS_RUN/xl2tpd-cli.pid")"
-check "l2tpfast-ctl: the tunnel is gone" wait_for 20 0 n_tunnels
+check "the gateway's tunnel is gone" wait_for 20 "" server_l2tp_tunnels
 check "the client deletes its IKE_SA" \
 	swanctl_ns "$NS_C" --terminate --ike l2tp --timeout 10
 check "the gateway has no IKE_SA left" wait_for 10 0 n_gw_ike
 client_reset
 
-echo "# --- a macOS-like client: L2TP from an ephemeral port ---"
-# TODO: xl2tpd 1.3.18 and port = 0 (below); a floating-port client.
+echo "# --- a client from an ephemeral port (as macOS/iOS), with PFS (ECP) --- (${SECONDS} s)"
+# xl2tpd binds its ports as configured; l2tp-lac binds port 0 and keeps
+# the one socket for control and data, as a floating-port client does.
+# Its charon asks for UDP from any port (the gateway's remote_ts).
+IPSEC_CLIENT_TS="dynamic[udp]" check "charon starts in $NS_C" \
+	ipsec_client_start mac aes128-sha256-ecp256 aes128-sha1-ecp256
+if ! check "the client brings IKE_SA and CHILD_SA up" ipsec_initiate mac; then
+	diag "$(tail -30 "$LNS_RUN/charon-$NS_S.log")"
+fi
+check "both ends have the CHILD_SA installed" ipsec_wait_up 10
+gw_sa_read
+expect "gateway: transport mode" TRANSPORT "$(gw_child mode)"
+expect "gateway: the client's phase 2 with PFS" "AES_CBC 128 HMAC_SHA1_96 ECP_256" \
+	"$(gw_child encr-alg) $(gw_child encr-keysize) $(gw_child integ-alg) $(gw_child dh-group)"
+capture_start srv0-2.pcap
+ip netns exec "$NS_C" l2tp-lac "$SRV_IP" "$CLI_IP:0" 1 -- noauth name alice \
+	password alicepw nodefaultroute noipv6 noccp mtu 1400 mru 1400 \
+	lcp-echo-interval 0 >"$LNS_RUN/lac.log" 2>&1 &
+lac_pid=$!
+if ! check "L2TP tunnel up" wait_until 30 grep -q "tunnel up" "$LNS_RUN/lac.log"; then
+	diag "$(cat "$LNS_RUN/lac.log")"
+	diag "$(tail -20 "$LNS_RUN/lns.log")"
+fi
+check "client's PPP is up" ppp_up "$NS_C" 1 40
+sleep 1
+j=$(lns_json)
+peer=$(json_get "$j" "d['tunnels'][0]['peer']")
+port=${peer##*:}
+check "the client's L2TP port is an ephemeral one ($peer)" \
+	test "$port" -ne 1701 -a "$port" -ge 1024
+check "... which the gateway's CHILD_SA covers" \
+	grep -q "$CLI_IP/32\[udp\]" <<<"$(gw_child remote-ts)"
+session_pings
+capture_stop
+capture_checks "udp port $port or udp port 1701"
+kill "$lac_pid"
+check "the gateway's tunnel is gone" wait_for 20 "" server_l2tp_tunnels
+check "the client deletes its IKE_SA" \
+	swanctl_ns "$NS_C" --terminate --ike mac --timeout 10
+check "the gateway has no IKE_SA left" wait_for 10 0 n_gw_ike
+client_reset
 
 kill -TERM "$lns_pid" 2>/dev/null
 wait "$lns_pid"

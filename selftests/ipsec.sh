@@ -175,7 +175,6 @@ if ! check "L2TP tunnel up" wait_until 30 grep -q "tunnel up" "$LNS_RUN/lac.log"
 	diag "$(tail -20 "$LNS_RUN/lns.log")"
 fi
 check "client's PPP is up" ppp_up "$NS_C" 1 40
-sleep 1
 j=$(lns_json)
 peer=$(json_get "$j" "d['tunnels'][0]['peer']")
 port=${peer##*:}

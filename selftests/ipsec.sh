@@ -75,11 +75,12 @@ capture_checks() {
 # the session's figures in l2tpfast-ctl count exactly them (no LCP
 # echoes) and equal the kernel's own.
 session_pings() {
-	local j k sess tid sid r0 t0 r1 t1 keys
+	local j k sess live tid sid r0 t0 r1 t1 keys
 	sess="[s for t in d['tunnels'] for s in t['sessions']][0]"
+	live="[t for t in d['tunnels'] if t['sessions']][0]"
 	keys="('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes')"
 	j=$(lns_json)
-	read -r tid sid r0 t0 < <(json_get "$j" "' '.join(map(str, (d['tunnels'][0]['tunnel_id'], \
+	read -r tid sid r0 t0 < <(json_get "$j" "' '.join(map(str, ($live['tunnel_id'], \
 		$sess['session_id'], $sess['counters']['rx_packets'], $sess['counters']['tx_packets'])))")
 	check "$N pings through PPP, L2TP and ESP" \
 		cli ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
@@ -180,7 +181,8 @@ if ! check "L2TP tunnel up" wait_until 30 grep -q "tunnel up" "$LNS_RUN/lac.log"
 fi
 check "client's PPP is up" ppp_up "$NS_C" 1 40
 j=$(lns_json)
-peer=$(json_get "$j" "d['tunnels'][0]['peer']")
+# The tunnel with a session: the first client's may still be closing.
+peer=$(json_get "$j" "[t for t in d['tunnels'] if t['sessions']][0]['peer']")
 port=${peer##*:}
 check "the client's L2TP port is an ephemeral one ($peer)" \
 	test "$port" -ne 1701 -a "$port" -ge 1024

@@ -4,6 +4,7 @@
 # make KVERS=6.12.x...   module for another installed kernel (KDIR= for a tree)
 # make check             every test: host tests, then each supported kernel in a VM
 # make demo              boot a VM with the module loaded and show it working
+# make install-swanctl   strongSwan's configuration into /etc/swanctl/conf.d
 # make deps              install what building and testing need (Debian/Ubuntu, root)
 
 KVERS ?= $(shell uname -r)
@@ -11,7 +12,7 @@ KDIR ?= /lib/modules/$(KVERS)/build
 PREFIX ?= /usr/local
 
 .PHONY: all kdir module userspace clean check check-host check-vm demo bench deps uapi \
-	install install-module install-userspace
+	install install-module install-userspace install-swanctl
 
 all: module userspace
 
@@ -26,7 +27,7 @@ kdir:
 userspace:
 	$(MAKE) -C userspace
 
-install: install-module install-userspace
+install: install-module install-userspace install-swanctl
 
 install-module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -34,6 +35,25 @@ install-module:
 
 install-userspace:
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+
+# strongSwan's configuration (README, "IPsec"): into swanctl's conf.d, but
+# a file already there is the operator's and stays as it is (the secrets
+# file most of all).
+SWANCTL_DIR ?= /etc/swanctl/conf.d
+SWANCTL_FILES = l2tpfast.conf l2tpfast-weak.inc l2tpfast-cert.inc l2tpfast-secrets.conf
+
+install-swanctl:
+	install -d -m 0755 $(DESTDIR)$(SWANCTL_DIR)
+	@for f in $(SWANCTL_FILES); do \
+		dst=$(DESTDIR)$(SWANCTL_DIR)/$$f; \
+		mode=0644; case $$f in *secrets*) mode=0600 ;; esac; \
+		if [ -e "$$dst" ]; then \
+			echo "install-swanctl: $$dst exists, left as it is (new one: conf/swanctl/$$f)"; \
+		else \
+			echo "install -m $$mode conf/swanctl/$$f $$dst"; \
+			install -m $$mode conf/swanctl/$$f "$$dst" || exit 1; \
+		fi; \
+	done
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

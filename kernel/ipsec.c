@@ -34,9 +34,9 @@
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/udp.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <uapi/linux/l2tpfast.h>
 
-#include "hdr.h"
 #include "ipsec.h"
 #include "sock.h"
 #include "tunnel.h"
@@ -77,11 +77,17 @@ void l2tpfast_sa_tx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x)
 /* The tunnel's ipsec nest; nothing if no packet of it went through an SA. */
 int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
 {
-	struct l2tpfast_sa v;
+	struct l2tpfast_sa v = {};
 	struct nlattr *nest;
 
 	spin_lock_bh(&sa->lock);
-	v = *sa;
+	v.spi_in = sa->spi_in;
+	v.spi_out = sa->spi_out;
+	v.reqid = sa->reqid;
+	v.mark = sa->mark;
+	v.encap_sport = sa->encap_sport;
+	v.encap_dport = sa->encap_dport;
+	v.changes = sa->changes;
 	spin_unlock_bh(&sa->lock);
 	if (!v.spi_in && !v.spi_out)
 		return 0;
@@ -109,66 +115,53 @@ void l2tpfast_ipsec_drop_net(struct l2tpfast_net *ln, enum l2tpfast_drop why)
 	l2tpfast_stats_drop(&ln->ipsec.stats, why);
 }
 
-/* Where a received packet's UDP header is; < 0 if it has none to read. */
+/*
+ * Where a received packet's UDP header is: >= 0; -1 if it is no UDP;
+ * -2 if it cannot be told (a fragment, an extension header chain that does
+ * not parse): with IPsec required, that is dropped. IPv4 is reassembled
+ * before LOCAL_IN; IPv6 is while IPsec is required (nf_defrag_ipv6), so a
+ * datagram cannot hide its port in a later fragment.
+ */
 static int l2tpfast_ipsec_udp_offset(struct sk_buff *skb, u8 pf)
 {
 	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		if (iph->protocol != IPPROTO_UDP)
 			return -1;
+		if (ip_is_fragment(iph))
+			return -2;
 		return skb_network_offset(skb) + ip_hdrlen(skb);
 	}
 #if IS_ENABLED(CONFIG_IPV6)
 	if (pf == NFPROTO_IPV6) {
 		unsigned int off = 0;
 		unsigned short frag = 0;
+		int flags = 0, proto;
 
-		/* A later fragment has no UDP header; the first one is enough. */
-		if (ipv6_find_hdr(skb, &off, IPPROTO_UDP, &frag, NULL) !=
-		    IPPROTO_UDP || frag)
-			return -1;
-		return off;
+		if (likely(ipv6_hdr(skb)->nexthdr == IPPROTO_UDP))
+			return skb_network_offset(skb) + sizeof(struct ipv6hdr);
+		proto = ipv6_find_hdr(skb, &off, -1, &frag, &flags);
+		if (proto < 0 || (flags & IP6_FH_F_FRAG))
+			return -2;
+		return proto == IPPROTO_UDP ? off : -1;
 	}
 #endif
 	return -1;
 }
 
-/* Count a dropped cleartext packet on the tunnel it names, else the netns. */
-static void l2tpfast_ipsec_count_in(struct l2tpfast_net *ln,
-				    struct sk_buff *skb, int off)
-{
-	u8 buf[L2TPFAST_HDR_PEEK];
-	struct l2tpfast_tunnel *t = NULL;
-	enum l2tpfast_drop why;
-	struct l2tpfast_hdr h;
-	unsigned int len;
-	const u8 *p;
-
-	len = skb->len > off ? skb->len - off : 0;
-	p = skb_header_pointer(skb, off, l2tpfast_hdr_peek(len), buf);
-	if (p && l2tpfast_hdr_parse(p, len, &h, &why) && h.tunnel_id) {
-		t = l2tpfast_tunnel_find(ln, h.tunnel_id);
-		if (t && t->version != h.version)
-			t = NULL;
-	}
-	if (t)
-		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_CLEARTEXT);
-	else
-		l2tpfast_ipsec_drop_net(ln, L2TPFAST_DROP_CLEARTEXT);
-}
-
 /*
- * Is a cleartext packet for an attached tunnel's socket? Then the receive
- * path drops and counts it on that tunnel (rx.c). Only cleartext to
- * ipsec-port in a netns that requires IPsec pays for this lookup.
+ * The attached tunnel whose socket a cleartext packet is for, to count it
+ * there: the socket UDP would give it to, not a tunnel id the packet names
+ * (anyone can name one). Only cleartext to ipsec-port in a netns that
+ * requires IPsec pays for this lookup. Under rcu_read_lock().
  */
-static bool l2tpfast_ipsec_for_tunnel(struct sk_buff *skb, u8 pf,
-				      const struct udphdr *uh,
-				      const struct nf_hook_state *state)
+static struct l2tpfast_tunnel *
+l2tpfast_ipsec_tunnel_of(struct sk_buff *skb, u8 pf, const struct udphdr *uh,
+			 const struct nf_hook_state *state)
 {
+	struct l2tpfast_tunnel *t = NULL;
 	struct sock *sk = NULL;
-	bool ours;
 
 	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
@@ -185,40 +178,48 @@ static bool l2tpfast_ipsec_for_tunnel(struct sk_buff *skb, u8 pf,
 	}
 #endif
 	if (!sk)
-		return false;
-	ours = sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP &&
-	       l2tpfast_sock_is_attached(sk);
+		return NULL;
+	if (sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP &&
+	    l2tpfast_sock_is_attached(sk))
+		t = l2tpfast_tunnel_find_sk(sk);
 	sock_put(sk);
-	return ours;
+	return t;
 }
 
 /*
  * LOCAL_IN of a netns that requires IPsec: UDP to ipsec-port without a
- * secpath is dropped, unless an attached tunnel's socket is where it goes
- * (its receive path drops it). Under rcu_read_lock(), in softirq.
+ * secpath of its own is dropped, counted on the attached tunnel whose
+ * socket it is for, else on the netns; so is what cannot be told apart
+ * from it. Under rcu_read_lock(), in softirq.
  */
 static unsigned int l2tpfast_ipsec_in(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	struct l2tpfast_net *ln;
+	struct l2tpfast_net *ln = l2tpfast_net(state->net);
+	struct l2tpfast_tunnel *t = NULL;
 	const struct udphdr *uh;
 	struct udphdr _uh;
 	u16 port;
 	int off;
 
-	if (l2tpfast_ipsec_rx_state(skb))
+	if (!l2tpfast_ipsec_required(&ln->ipsec) ||
+	    l2tpfast_ipsec_rx_state(skb))
 		return NF_ACCEPT;
 	off = l2tpfast_ipsec_udp_offset(skb, state->pf);
-	if (off < 0)
+	if (off == -1)
 		return NF_ACCEPT;
-	uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
-	ln = l2tpfast_net(state->net);
 	port = READ_ONCE(ln->ipsec.port);
-	if (!uh || !port || uh->dest != htons(port) ||
-	    !l2tpfast_ipsec_required(&ln->ipsec) ||
-	    l2tpfast_ipsec_for_tunnel(skb, state->pf, uh, state))
-		return NF_ACCEPT;
-	l2tpfast_ipsec_count_in(ln, skb, off + sizeof(*uh));
+	if (off >= 0) {
+		uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
+		if (uh && (!port || uh->dest != htons(port)))
+			return NF_ACCEPT;
+		if (uh)
+			t = l2tpfast_ipsec_tunnel_of(skb, state->pf, uh, state);
+	}
+	if (t)
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_CLEARTEXT);
+	else
+		l2tpfast_ipsec_drop_net(ln, L2TPFAST_DROP_CLEARTEXT);
 	return NF_DROP;
 }
 
@@ -239,6 +240,27 @@ static const struct nf_hook_ops l2tpfast_ipsec_in_ops[] = {
 #endif
 };
 
+/*
+ * IPv6 fragments pass LOCAL_IN one by one and are put together after it:
+ * a datagram's port could hide in a later one. Reassembly before the hooks
+ * (as conntrack and the socket match have it) closes that.
+ */
+static int l2tpfast_ipsec_defrag_get(struct l2tpfast_net *ln)
+{
+#if IS_ENABLED(CONFIG_NF_DEFRAG_IPV6)
+	return nf_defrag_ipv6_enable(ln->net);
+#else
+	return 0;
+#endif
+}
+
+static void l2tpfast_ipsec_defrag_put(struct l2tpfast_net *ln)
+{
+#if IS_ENABLED(CONFIG_NF_DEFRAG_IPV6)
+	nf_defrag_ipv6_disable(ln->net);
+#endif
+}
+
 /* Under ln->lock. */
 static void l2tpfast_ipsec_off(struct l2tpfast_net *ln)
 {
@@ -247,6 +269,7 @@ static void l2tpfast_ipsec_off(struct l2tpfast_net *ln)
 	WRITE_ONCE(ln->ipsec.required, false);
 	nf_unregister_net_hooks(ln->net, l2tpfast_ipsec_in_ops,
 				ARRAY_SIZE(l2tpfast_ipsec_in_ops));
+	l2tpfast_ipsec_defrag_put(ln);
 	ln->ipsec.hooks = false;
 	static_branch_dec(&l2tpfast_ipsec_used);
 	l2tpfast_tx_hooks_put(ln);
@@ -261,19 +284,26 @@ static int l2tpfast_ipsec_on(struct l2tpfast_net *ln)
 		return 0;
 	if (!IS_ENABLED(CONFIG_XFRM))
 		return -EOPNOTSUPP;
-	err = l2tpfast_tx_hooks_get(ln);
+	err = l2tpfast_ipsec_defrag_get(ln);
 	if (err)
 		return err;
+	err = l2tpfast_tx_hooks_get(ln);
+	if (err)
+		goto err_defrag;
 	err = nf_register_net_hooks(ln->net, l2tpfast_ipsec_in_ops,
 				    ARRAY_SIZE(l2tpfast_ipsec_in_ops));
-	if (err) {
-		l2tpfast_tx_hooks_put(ln);
-		return err;
-	}
+	if (err)
+		goto err_tx;
 	ln->ipsec.hooks = true;
 	static_branch_inc(&l2tpfast_ipsec_used);
 	WRITE_ONCE(ln->ipsec.required, true);
 	return 0;
+
+err_tx:
+	l2tpfast_tx_hooks_put(ln);
+err_defrag:
+	l2tpfast_ipsec_defrag_put(ln);
+	return err;
 }
 
 /* Under ln->lock. */
@@ -283,11 +313,12 @@ int l2tpfast_ipsec_set(struct l2tpfast_net *ln, bool required, u16 port)
 
 	if (ln->dying)
 		return -ENODEV;
-	WRITE_ONCE(ln->ipsec.port, port);
 	if (required)
 		err = l2tpfast_ipsec_on(ln);
 	else
 		l2tpfast_ipsec_off(ln);
+	if (!err)
+		WRITE_ONCE(ln->ipsec.port, port);
 	return err;
 }
 

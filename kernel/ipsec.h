@@ -7,6 +7,8 @@
 #ifndef _L2TPFAST_IPSEC_H
 #define _L2TPFAST_IPSEC_H
 
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/jump_label.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -46,13 +48,42 @@ static inline bool l2tpfast_ipsec_required(const struct l2tpfast_ipsec_net *n)
 	return READ_ONCE(n->required);
 }
 
-/* The SA a received packet was decrypted by, if any (the outermost). */
+/*
+ * Is x an SA between the packet's own addresses? xfrm finds an inbound SA
+ * by destination and SPI only: a peer with an SA of its own could send ESP
+ * whose decrypted packet claims another peer's address. Tunnel mode is
+ * left to its policy's selectors.
+ */
+static __always_inline bool l2tpfast_ipsec_addr_ok(const struct xfrm_state *x,
+						   const struct sk_buff *skb)
+{
+	if (x->props.mode != XFRM_MODE_TRANSPORT)
+		return true;
+	if (ip_hdr(skb)->version == 4)
+		return xfrm_state_addr_check(x,
+				(const xfrm_address_t *)&ip_hdr(skb)->daddr,
+				(const xfrm_address_t *)&ip_hdr(skb)->saddr,
+				AF_INET);
+	return xfrm_state_addr_check(x,
+				(const xfrm_address_t *)&ipv6_hdr(skb)->daddr,
+				(const xfrm_address_t *)&ipv6_hdr(skb)->saddr,
+				AF_INET6);
+}
+
+/*
+ * The SA a received packet was decrypted by last (the innermost), if one
+ * was and it is the packet's own; else NULL: cleartext.
+ */
 static __always_inline struct xfrm_state *
 l2tpfast_ipsec_rx_state(const struct sk_buff *skb)
 {
 	const struct sec_path *sp = skb_sec_path(skb);
+	struct xfrm_state *x;
 
-	return sp && sp->len > 0 ? sp->xvec[sp->len - 1] : NULL;
+	if (!sp || sp->len <= 0)
+		return NULL;
+	x = sp->xvec[sp->len - 1];
+	return l2tpfast_ipsec_addr_ok(x, skb) ? x : NULL;
 }
 
 static __always_inline u16 l2tpfast_ipsec_encap_sport(const struct xfrm_state *x)

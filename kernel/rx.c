@@ -172,7 +172,7 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 
 	if (likely(t)) {
 		if (unlikely(!l2tpfast_rx_ipsec(t, skb))) {
-			kfree_skb(skb);
+			kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
 			return 0;
 		}
 		if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +

@@ -67,16 +67,19 @@ static __always_inline bool l2tpfast_tx_is_own(const struct sock *sk,
 }
 
 /*
- * UDP right after the IP header? What IPsec made of a datagram (ESP, or
- * ESP in UDP from another port) must never be taken for it: with IPsec
- * required, it would be dropped as cleartext.
+ * Not yet transformed by IPsec? What IPsec made of a datagram (ESP, or ESP
+ * in UDP) passes LOCAL_OUT again and must never be taken for it: with
+ * IPsec required, it would be dropped as cleartext. IPv4: UDP right after
+ * the header. IPv6 (extension headers may come first): xfrm's own mark on
+ * what it transformed.
  */
 static __always_inline bool l2tpfast_tx_is_udp(const struct sk_buff *skb,
 					       u8 pf)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (pf == NFPROTO_IPV6)
-		return ipv6_hdr(skb)->nexthdr == IPPROTO_UDP;
+		return !(IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED) &&
+		       ipv6_hdr(skb)->nexthdr != IPPROTO_ESP;
 #endif
 	return ip_hdr(skb)->protocol == IPPROTO_UDP;
 }
@@ -147,10 +150,15 @@ static bool l2tpfast_tx_passes_again(const struct sk_buff *skb,
 static bool l2tpfast_tx_ipsec_ok(struct l2tpfast_net *ln,
 				 struct l2tpfast_tunnel *t, struct sk_buff *skb)
 {
-	struct xfrm_state *x = dst_xfrm(skb_dst(skb));
+	struct dst_entry *dst = skb_dst(skb);
+	struct xfrm_state *x = dst ? dst_xfrm(dst) : NULL;
 
-	if (x) {
-		if (t)
+	/*
+	 * A blackhole while IKE sets the SA up (larval drop) discards it
+	 * anyway: nothing leaves, and it is no cleartext to report.
+	 */
+	if (x || (dst && dst->output == dst_discard_out)) {
+		if (x && t)
 			l2tpfast_sa_tx(&t->sa, x);
 		return true;
 	}

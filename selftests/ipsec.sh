@@ -21,6 +21,16 @@ lns_seed_config
 # No LCP echoes either way: the pings are the session's only data, so its
 # figures are exact.
 sed -i 's/^lcp-echo-interval .*/lcp-echo-interval 0/' "$ETC_S/ppp/options.xl2tpd"
+# The gateway takes L2TP only through IPsec, enforced by l2tpfast.ko.
+sed -i 's/^\[global\]$/[global]\nipsec required = yes/' "$ETC_S/xl2tpd/xl2tpd.conf"
+# A stranger on a second link of the gateway's, with no IPsec.
+NS_X=lf-x
+ns_add "$NS_X"
+ip link add srv1 netns "$NS_S" type veth peer name x0 netns "$NS_X"
+ip -n "$NS_S" addr add 198.51.100.1/24 dev srv1
+ip -n "$NS_X" addr add 198.51.100.2/24 dev x0
+ip -n "$NS_S" link set srv1 up
+ip -n "$NS_X" link set x0 up
 mark=$(dmesg_mark)
 
 # swanctl_clean OUT: swanctl's output says only what it loaded. Anything
@@ -43,6 +53,32 @@ gw_child() {
 # be: its sessions go at once.)
 server_l2tp_sessions() { ip -n "$NS_S" l2tp show session; }
 n_gw_ike() { swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | grep -c 'list-sa event'; }
+n_gw_tunnels() { ip -n "$NS_S" l2tp show tunnel | grep -c '^Tunnel'; }
+
+# The gateway's SPIs (0x........) of its ESP SAs toward DST, one a line.
+gw_spi() {
+	ip -n "$NS_S" xfrm state list dst "$1" proto esp |
+		awk '$1 == "proto" {print $4}'
+}
+# gw_has_spi DST SPI: the gateway has an ESP SA toward DST with SPI.
+gw_has_spi() { gw_spi "$1" | grep -qx "$(hex8 "$2")"; }
+# live_ipsec KEY: the IPsec figure KEY of the tunnel that has a session.
+live_ipsec() {
+	json_get "$(lns_json)" "[t for t in d['tunnels'] if t['sessions']][0]['ipsec']['$1']"
+}
+hex8() { printf '0x%08x' "$1"; }
+
+# stranger_sends: from lf-x, in the clear, to the gateway's port 1701: 5
+# SCCRQ-shaped control packets and 5 data packets carrying the live
+# tunnel's and session's ids (TID SID).
+stranger_sends() {
+	ip netns exec "$NS_X" /usr/bin/python3 -c "
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(5):
+    s.sendto(struct.pack('!HHHHHH', 0xc802, 12, 0, 0, 0, 0), ('198.51.100.1', 1701))
+    s.sendto(struct.pack('!HHH', 0x0002, $1, $2) + b'\xff\x03\x00\x21' + bytes(40), ('198.51.100.1', 1701))"
+}
 
 # capture_start FILE: everything on the gateway's wire from now on.
 capture_start() {
@@ -126,8 +162,8 @@ expect "gateway: ESP" ESP "$(gw_child protocol)"
 expect "gateway: the client's phase 2 (AES-CBC, HMAC-SHA1, no PFS)" \
 	"AES_CBC 256 HMAC_SHA1_96 " "$(gw_child encr-alg) $(gw_child encr-keysize) $(gw_child integ-alg) $(gw_child dh-group)"
 diag "$(swanctl_ns "$NS_S" --list-sas 2>&1)"
-# TODO(ipsec-required): with l2tpfast's `ipsec required` switch on, the
-# tunnel socket here refuses what did not come through an SA.
+expect "l2tpfast: IPsec required on port 1701 (l2tpfastd's ipsec required = yes)" \
+	"True 1701" "$(json_get "$(lns_json)" "'%s %s' % (d['ipsec']['required'], d['ipsec']['port'])")"
 
 capture_start srv0.pcap
 
@@ -143,17 +179,62 @@ j=$(lns_json)
 sess="[s for t in d['tunnels'] for s in t['sessions']][0]"
 expect "l2tpfast-ctl: the session's user" username "$(json_get "$j" "$sess['user']")"
 session_pings
-# TODO(sa-figures): the session's SA as l2tpfast-ctl shows it (SPIs,
-# ESP packets and bytes) against `swanctl --list-sas` and `ip xfrm state`.
+spi_in=$(live_ipsec spi_in)
+spi_out=$(live_ipsec spi_out)
+diag "gateway's SAs: in $(gw_spi "$SRV_IP" | tr '\n' ' ')out $(gw_spi "$CLI_IP" | tr '\n' ' ')"
+check "l2tpfast: the tunnel's inbound SA ($(hex8 "$spi_in")) is the gateway's (ip xfrm)" \
+	gw_has_spi "$SRV_IP" "$spi_in"
+check "l2tpfast: the tunnel's outbound SA ($(hex8 "$spi_out")) is the gateway's" \
+	gw_has_spi "$CLI_IP" "$spi_out"
+check "show prints the SA beside the session" \
+	bash -c "ip netns exec $NS_S l2tpfast-ctl show | grep -q '    ipsec: spi in $(hex8 "$spi_in")'"
+
+echo "# --- a stranger in the clear: dropped, counted, nothing else --- (${SECONDS} s)"
+j=$(lns_json)
+read -r tid ptid psid drops0 rx0 < <(json_get "$j" "' '.join(map(str, (
+	[t for t in d['tunnels'] if t['sessions']][0]['tunnel_id'],
+	[t for t in d['tunnels'] if t['sessions']][0]['peer_tunnel_id'],
+	[s for t in d['tunnels'] for s in t['sessions']][0]['peer_session_id'],
+	d['ipsec']['rx_drops_cleartext'],
+	[s for t in d['tunnels'] for s in t['sessions']][0]['counters']['rx_packets'])))")
+log0=$(wc -l <"$LNS_RUN/lns.log")
+stranger_sends "$tid" "$(json_get "$j" "[s for t in d['tunnels'] for s in t['sessions']][0]['session_id']")"
+cleartext_counted() { [ "$(json_get "$(lns_json)" "d['ipsec']['rx_drops_cleartext']")" = $((drops0 + 10)) ]; }
+check "10 cleartext packets dropped, counted on the netns" wait_until 5 cleartext_counted
+expect "the session's figures did not move" "$rx0" \
+	"$(json_get "$(lns_json)" "[s for t in d['tunnels'] for s in t['sessions']][0]['counters']['rx_packets']")"
+expect "l2tpfastd logged nothing of them" "$log0" "$(wc -l <"$LNS_RUN/lns.log")"
+
+echo "# --- the client rekeys its CHILD_SA mid-ping --- (${SECONDS} s)"
+spi0=$(live_ipsec spi_in)
+ip netns exec "$NS_C" ping -c 30 -i 0.1 -W 2 10.1.20.30 >"$LNS_RUN/ping-rekey.log" 2>&1 &
+ping_pid=$!
+sleep 1
+check "swanctl --rekey --child on the client" \
+	swanctl_ns "$NS_C" --rekey --child l2tp
+wait "$ping_pid"
+lost=$(awk '/packets transmitted/ {print $1 - $4}' "$LNS_RUN/ping-rekey.log")
+check "no more than one ping of 30 lost across the rekey (lost $lost)" test "${lost:-99}" -le 1
+check "the SA shown follows the rekey" test "$(live_ipsec spi_in)" != "$spi0"
+check "... and counts the change" test "$(live_ipsec changes)" -ge 1
+check "... and is one of the gateway's inbound SAs" \
+	gw_has_spi "$SRV_IP" "$(live_ipsec spi_in)"
 capture_stop
 capture_checks "udp port 1701"
 
-echo "# --- the client goes: StopCCN, then IKE Delete --- (${SECONDS} s)"
-kill "$(cat "$LNS_RUN/xl2tpd-cli.pid")"
-check "the gateway's session is gone" wait_for 20 "" server_l2tp_sessions
+echo "# --- swanctl --terminate on the client: SA gone, tunnel gone --- (${SECONDS} s)"
+t0=$SECONDS
 check "the client deletes its IKE_SA" \
 	swanctl_ns "$NS_C" --terminate --ike l2tp --timeout 10
 check "the gateway has no IKE_SA left" wait_for 10 0 n_gw_ike
+if check "within 5 s the gateway's tunnel is gone" wait_for 5 0 n_gw_tunnels; then
+	diag "gone $((SECONDS - t0)) s after the terminate"
+else
+	diag "$(tail -5 "$LNS_RUN/lns.log")"
+fi
+check "... and its pppd" wait_for 3 0 n_server_pppd
+check "l2tpfastd says why" grep -q "IPsec SA gone" "$LNS_RUN/lns.log"
+kill "$(cat "$LNS_RUN/xl2tpd-cli.pid")"
 client_reset
 
 echo "# --- a client from an ephemeral port (as macOS/iOS), with PFS (ECP) --- (${SECONDS} s)"

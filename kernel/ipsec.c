@@ -12,8 +12,12 @@
  *  - sent: the transmit hook (tx.c) drops a packet of an attached tunnel's
  *    socket, or of any UDP socket on ipsec-port, whose route has no xfrm
  *    bundle: IPsec would not transform it.
- * A drop is counted on the tunnel whose id the packet carries, else on the
+ * A drop is counted on the attached tunnel whose socket the packet was
+ * for (found as UDP finds it, never from the ids it carries), else on the
  * netns. Nothing needs iptables, nftables or the IKE daemon.
+ *
+ * While a netns requires IPsec, the module cannot be unloaded: that would
+ * take the enforcement away without anyone asking.
  *
  * A tunnel's SAs are taken from its packets: the state that decrypted the
  * last received one (SPI, reqid, NAT-T ports, the mark the packet carries)
@@ -117,8 +121,8 @@ void l2tpfast_ipsec_drop_net(struct l2tpfast_net *ln, enum l2tpfast_drop why)
 
 /*
  * Where a received packet's UDP header is: >= 0; -1 if it is no UDP;
- * -2 if it cannot be told (a fragment, an extension header chain that does
- * not parse): with IPsec required, that is dropped. IPv4 is reassembled
+ * -2 if it cannot be told (a UDP fragment, an extension header chain that
+ * does not parse): with IPsec required, that is dropped. IPv4 is reassembled
  * before LOCAL_IN; IPv6 is while IPsec is required (nf_defrag_ipv6), so a
  * datagram cannot hide its port in a later fragment.
  */
@@ -135,16 +139,19 @@ static int l2tpfast_ipsec_udp_offset(struct sk_buff *skb, u8 pf)
 	}
 #if IS_ENABLED(CONFIG_IPV6)
 	if (pf == NFPROTO_IPV6) {
+		/* AH is undone after LOCAL_IN: stop there, it comes back. */
+		int flags = IP6_FH_F_AUTH, proto;
 		unsigned int off = 0;
 		unsigned short frag = 0;
-		int flags = 0, proto;
 
 		if (likely(ipv6_hdr(skb)->nexthdr == IPPROTO_UDP))
 			return skb_network_offset(skb) + sizeof(struct ipv6hdr);
 		proto = ipv6_find_hdr(skb, &off, -1, &frag, &flags);
-		if (proto < 0 || (flags & IP6_FH_F_FRAG))
+		if (proto < 0)
 			return -2;
-		return proto == IPPROTO_UDP ? off : -1;
+		if (proto != IPPROTO_UDP)
+			return -1;
+		return (flags & IP6_FH_F_FRAG) ? -2 : off;
 	}
 #endif
 	return -1;
@@ -273,6 +280,7 @@ static void l2tpfast_ipsec_off(struct l2tpfast_net *ln)
 	ln->ipsec.hooks = false;
 	static_branch_dec(&l2tpfast_ipsec_used);
 	l2tpfast_tx_hooks_put(ln);
+	module_put(THIS_MODULE);
 }
 
 /* Under ln->lock: hooks first, then the switch the fast paths read. */
@@ -295,6 +303,7 @@ static int l2tpfast_ipsec_on(struct l2tpfast_net *ln)
 	if (err)
 		goto err_tx;
 	ln->ipsec.hooks = true;
+	__module_get(THIS_MODULE);
 	static_branch_inc(&l2tpfast_ipsec_used);
 	WRITE_ONCE(ln->ipsec.required, true);
 	return 0;

@@ -69,9 +69,10 @@ static __always_inline bool l2tpfast_tx_is_own(const struct sock *sk,
 /*
  * Not yet transformed by IPsec? What IPsec made of a datagram (ESP, or ESP
  * in UDP) passes LOCAL_OUT again and must never be taken for it: with
- * IPsec required, it would be dropped as cleartext. IPv4: UDP right after
- * the header. IPv6 (extension headers may come first): xfrm's own mark on
- * what it transformed.
+ * IPsec required, it would be dropped as cleartext. xfrm marks what it
+ * transformed (a packet offload leaves the datagram as it was, marked);
+ * IPv4 must also carry UDP right after its header, IPv6 (extension
+ * headers may come first) no ESP.
  */
 static __always_inline bool l2tpfast_tx_is_udp(const struct sk_buff *skb,
 					       u8 pf)
@@ -81,7 +82,8 @@ static __always_inline bool l2tpfast_tx_is_udp(const struct sk_buff *skb,
 		return !(IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED) &&
 		       ipv6_hdr(skb)->nexthdr != IPPROTO_ESP;
 #endif
-	return ip_hdr(skb)->protocol == IPPROTO_UDP;
+	return !(IPCB(skb)->flags & IPSKB_XFRM_TRANSFORMED) &&
+	       ip_hdr(skb)->protocol == IPPROTO_UDP;
 }
 
 /* A packet the attached tunnel t's socket sends; its L2TP header at p. */

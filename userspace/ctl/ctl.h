@@ -18,6 +18,7 @@ int ctl_set(struct lf_genl *g, int argc, char **argv);
 int ctl_show(struct lf_genl *g, int argc, char **argv);
 int ctl_watch(struct lf_genl *g, int argc, char **argv);
 int ctl_monitor(struct lf_genl *g, int argc, char **argv);
+int ctl_ipsec(struct lf_genl *g, int argc, char **argv);
 
 /* Output formats, all in format.c. */
 void format_table(FILE *f, const struct lf_snapshot *s);

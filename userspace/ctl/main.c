@@ -29,6 +29,8 @@ static const struct {
 	{ "reset", ctl_reset, "reset [TUNNEL_ID]   zero the counters" },
 	{ "set", ctl_set,
 	  "set TUNNEL_ID SESSION_ID {user|address|ifname|peer-host} VALUE...   annotate a session" },
+	{ "ipsec", ctl_ipsec,
+	  "ipsec [required [PORT]|off]   the netns's IPsec switch (l2tpfastd sets it)" },
 	{ "version", ctl_version,
 	  "version [--json]   module version and capabilities" },
 };

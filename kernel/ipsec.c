@@ -292,9 +292,12 @@ static int l2tpfast_ipsec_on(struct l2tpfast_net *ln)
 		return 0;
 	if (!IS_ENABLED(CONFIG_XFRM))
 		return -EOPNOTSUPP;
+	/* rmmod may be past its refcount check, before genl is gone. */
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
 	err = l2tpfast_ipsec_defrag_get(ln);
 	if (err)
-		return err;
+		goto err_module;
 	err = l2tpfast_tx_hooks_get(ln);
 	if (err)
 		goto err_defrag;
@@ -303,7 +306,6 @@ static int l2tpfast_ipsec_on(struct l2tpfast_net *ln)
 	if (err)
 		goto err_tx;
 	ln->ipsec.hooks = true;
-	__module_get(THIS_MODULE);
 	static_branch_inc(&l2tpfast_ipsec_used);
 	WRITE_ONCE(ln->ipsec.required, true);
 	return 0;
@@ -312,22 +314,27 @@ err_tx:
 	l2tpfast_tx_hooks_put(ln);
 err_defrag:
 	l2tpfast_ipsec_defrag_put(ln);
+err_module:
+	module_put(THIS_MODULE);
 	return err;
 }
 
 /* Under ln->lock. */
 int l2tpfast_ipsec_set(struct l2tpfast_net *ln, bool required, u16 port)
 {
+	u16 old = ln->ipsec.port;
 	int err = 0;
 
 	if (ln->dying)
 		return -ENODEV;
+	/* The new port first: never the old one enforced in between. */
+	WRITE_ONCE(ln->ipsec.port, port);
 	if (required)
 		err = l2tpfast_ipsec_on(ln);
 	else
 		l2tpfast_ipsec_off(ln);
-	if (!err)
-		WRITE_ONCE(ln->ipsec.port, port);
+	if (err)
+		WRITE_ONCE(ln->ipsec.port, old);
 	return err;
 }
 

@@ -156,10 +156,12 @@ static bool l2tpfast_tx_ipsec_ok(struct l2tpfast_net *ln,
 	struct xfrm_state *x = dst ? dst_xfrm(dst) : NULL;
 
 	/*
-	 * A blackhole while IKE sets the SA up (larval drop) discards it
-	 * anyway: nothing leaves, and it is no cleartext to report.
+	 * While IKE sets the SA up, xfrm discards it (a blackhole: larval
+	 * drop) or queues it for the SA (xfrm_larval_drop = 0): no
+	 * cleartext either way.
 	 */
-	if (x || (dst && dst->output == dst_discard_out)) {
+	if (x || (dst && (dst->output == dst_discard_out ||
+			  (dst->flags & DST_XFRM_QUEUE)))) {
 		if (x && t)
 			l2tpfast_sa_tx(&t->sa, x);
 		return true;

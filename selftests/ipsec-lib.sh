@@ -183,3 +183,103 @@ ipsec_lns_cleanup() {
 	lns_cleanup
 }
 trap ipsec_lns_cleanup EXIT
+
+# --- what the IPsec tests read and check ----------------------------------
+
+# swanctl_clean OUT: swanctl's output says only what it loaded. Anything
+# else (a key it does not know, a file it cannot read, a proposal it
+# refuses) is a warning.
+swanctl_clean() {
+	! grep -vE '^(loaded (ike secret|connection|certificate|.* key from) |no (authorities|pools) found, 0 unloaded$|successfully loaded [0-9]+ connections, 0 unloaded$)' <<<"$1"
+}
+
+# gw_sa_read, then gw_child KEY: KEY of the gateway's first CHILD_SA as
+# swanctl --list-sas --raw said when read.
+gw_sa_read() {
+	gw_sa=$(swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | sed -n 's/.*child-sas {//p')
+}
+gw_child() {
+	grep -o " $1=[^ }]*" <<<"$gw_sa" | head -1 | cut -d= -f2
+}
+# The gateway's kernel sessions. (l2tpfastd keeps a tunnel a full
+# retransmission cycle after the peer's StopCCN, to ack it again if need
+# be: its sessions go at once.)
+server_l2tp_sessions() { ip -n "$NS_S" l2tp show session; }
+n_gw_ike() { swanctl_ns "$NS_S" --list-sas --raw 2>/dev/null | grep -c 'list-sa event'; }
+n_gw_tunnels() { ip -n "$NS_S" l2tp show tunnel | grep -c '^Tunnel'; }
+
+# The gateway's SPIs (0x........) of its ESP SAs toward DST, one a line.
+gw_spi() {
+	ip -n "$NS_S" xfrm state list dst "$1" proto esp |
+		awk '$1 == "proto" {print $4}'
+}
+# gw_has_spi DST SPI: the gateway has an ESP SA toward DST with SPI.
+gw_has_spi() { gw_spi "$1" | grep -qx "$(hex8 "$2")"; }
+# live_ipsec KEY: the IPsec figure KEY of the tunnel that has a session.
+live_ipsec() {
+	json_get "$(lns_json)" "[t for t in d['tunnels'] if t['sessions']][0]['ipsec']['$1']"
+}
+hex8() { printf '0x%08x' "$1"; }
+
+# capture_start FILE: everything on the gateway's wire from now on.
+# (CAPTURE_IF: another interface, "any" for all.)
+capture_start() {
+	pcap=$LNS_RUN/$1
+	ip netns exec "$NS_S" tcpdump -i "${CAPTURE_IF:-srv0}" -n -U -Z root -w "$pcap" \
+		2>"$LNS_RUN/tcpdump.err" &
+	tcpdump_pid=$!
+	check "tcpdump listens on ${CAPTURE_IF:-srv0}" wait_until 10 grep -q "listening on" "$LNS_RUN/tcpdump.err"
+}
+capture_stop() {
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid"
+}
+pcap_count() {
+	ip netns exec "$NS_S" tcpdump -n -r "$pcap" "$@" 2>/dev/null | wc -l
+}
+# capture_checks L2TP_FILTER: the pings went as ESP, and nothing of L2TP
+# (L2TP_FILTER) nor any UDP but IKE's crossed the wire in the clear.
+capture_checks() {
+	local n_esp
+	n_esp=$(pcap_count esp)
+	check "ESP on the wire: at least the $N pings each way ($n_esp packets)" \
+		test "$n_esp" -ge $((2 * N))
+	expect "no L2TP in the clear ($1) either way" 0 "$(pcap_count "$1")"
+	expect "no UDP in the clear but IKE's" 0 \
+		"$(pcap_count udp and not port 500 and not port 4500)"
+}
+
+# session_pings [USER [NS]]: N pings from the client (NS, lf-cli by
+# default) to the gateway's PPP address; USER's session (the first one if
+# none given) counts exactly them in l2tpfast-ctl (no LCP echoes) and its
+# figures equal the kernel's own.
+session_pings() {
+	local user=${1:-} ns=${2:-$NS_C} j k sess live tid sid r0 t0 r1 t1 keys
+	sess=$(user_session "$user")
+	live=$(user_tunnel "$user")
+	keys="('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes')"
+	j=$(lns_json)
+	read -r tid sid r0 t0 < <(json_get "$j" "' '.join(map(str, ($live['tunnel_id'], \
+		$sess['session_id'], $sess['counters']['rx_packets'], $sess['counters']['tx_packets'])))")
+	check "$N pings through PPP, L2TP and ESP${user:+ ($user)}" \
+		say ip netns exec "$ns" ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+	j=$(lns_json)
+	k=$(ip netns exec "$NS_S" l2tp-peer stats "$tid" "$sid")
+	read -r r1 t1 < <(json_get "$j" \
+		"' '.join(map(str, ($sess['counters']['rx_packets'], $sess['counters']['tx_packets'])))")
+	expect "session${user:+ of $user}: exactly the $N echo requests received and the $N replies sent" \
+		"$N $N" "$((r1 - r0)) $((t1 - t0))"
+	expect "session's packets and bytes each way equal the kernel's L2TP_ATTR_STATS" \
+		"$(json_get "$k" "[d[k] for k in $keys]")" \
+		"$(json_get "$j" "[$sess['counters'][k] for k in $keys]")"
+}
+
+# user_session [USER], user_tunnel [USER]: Python expressions (for
+# json_get on lns_json) of USER's session and its tunnel; with no USER,
+# the first session and the tunnel that has it.
+user_session() {
+	echo "[s for t in d['tunnels'] for s in t['sessions']${1:+ if s['user'] == '$1'}][0]"
+}
+user_tunnel() {
+	echo "[t for t in d['tunnels'] if [s for s in t['sessions']${1:+ if s['user'] == '$1'}]][0]"
+}

@@ -41,10 +41,10 @@
 #include "sys.h"
 #include "xfrm.h"
 
-#define SA_CHECK_DELAY_MS	1500	/* after the last deletion event */
+#define SA_CHECK_DELAY_MS	1000	/* after the last deletion event */
 #define SA_CHECK_MAX_MS		4000	/* after the first: a flood still gets checked */
 #define SA_CHECK_RETRY_MS	5000	/* the SA dump failed: again then */
-#define SA_GONE_CLOSE_MS	1000	/* StopCCN's chance before the tunnel goes */
+#define SA_GONE_CLOSE_MS	300	/* StopCCN's chance before the tunnel goes */
 #define XFRM_RX_BUDGET		64	/* reads per wakeup */
 
 struct xfrm_watch {

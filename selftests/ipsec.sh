@@ -33,6 +33,12 @@ ip -n "$NS_S" link set srv1 up
 ip -n "$NS_X" link set x0 up
 mark=$(dmesg_mark)
 
+stranger_cleanup() {
+	rm -rf "/etc/netns/$NS_X"
+	ipsec_lns_cleanup
+}
+trap stranger_cleanup EXIT
+
 # stranger_sends: from lf-x, in the clear, to the gateway's port 1701: 5
 # SCCRQ-shaped control packets and 5 data packets carrying the live
 # tunnel's and session's ids (TID SID).
@@ -118,6 +124,19 @@ check "10 cleartext packets dropped, counted on the netns" wait_until 5 cleartex
 expect "the session's figures did not move" "$rx0" \
 	"$(json_get "$(lns_json)" "[s for t in d['tunnels'] for s in t['sessions']][0]['counters']['rx_packets']")"
 expect "l2tpfastd logged nothing of them" "$log0" "$(wc -l <"$LNS_RUN/lns.log")"
+# Then a real one: Debian's xl2tpd in lf-x dials the gateway with no IPsec.
+ETC_X=/etc/netns/$NS_X
+mkdir -p "$ETC_X/xl2tpd" "$ETC_X/ppp"
+NS_C=$NS_X ETC_C=$ETC_X SRV_IP=198.51.100.1 lac_config stranger alice alicepw
+xl2tpd_start "$NS_X" x
+stranger_counted() { [ "$(json_get "$(lns_json)" "d['ipsec']['rx_drops_cleartext']")" -ge $((drops0 + 12)) ]; }
+check "xl2tpd in the clear: its SCCRQ and a retransmission dropped, counted on the netns" \
+	wait_until 15 stranger_counted
+kill "$(cat "$LNS_RUN/xl2tpd-x.pid")"
+rm -rf "$ETC_X"
+expect "... l2tpfastd logged nothing of it" "$log0" "$(wc -l <"$LNS_RUN/lns.log")"
+expect "... one tunnel on the gateway still, the session's figures unmoved" "1 $rx0" \
+	"$(n_gw_tunnels) $(json_get "$(lns_json)" "$(user_session)['counters']['rx_packets']")"
 
 echo "# --- the client rekeys its CHILD_SA mid-ping --- (${SECONDS} s)"
 spi0=$(live_ipsec spi_in)

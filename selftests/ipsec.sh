@@ -39,6 +39,20 @@ stranger_cleanup() {
 }
 trap stranger_cleanup EXIT
 
+# rekey_mid_ping child|ike: the client rekeys that SA during 30 pings;
+# no more than one may be lost.
+rekey_mid_ping() {
+	local ping_pid lost
+	ip netns exec "$NS_C" ping -c 30 -i 0.1 -W 2 10.1.20.30 >"$LNS_RUN/ping-rekey.log" 2>&1 &
+	ping_pid=$!
+	sleep 1
+	check "swanctl --rekey --$1 on the client" swanctl_ns "$NS_C" --rekey "--$1" l2tp
+	wait "$ping_pid"
+	lost=$(awk '/packets transmitted/ {print $1 - $4}' "$LNS_RUN/ping-rekey.log")
+	check "no more than one ping of 30 lost across the $1 rekey (lost $lost)" \
+		test "${lost:-99}" -le 1
+}
+
 # stranger_sends: from lf-x, in the clear, to the gateway's port 1701: 5
 # SCCRQ-shaped control packets and 5 data packets carrying the live
 # tunnel's and session's ids (TID SID).
@@ -140,14 +154,7 @@ expect "... one tunnel on the gateway still, the session's figures unmoved" "1 $
 
 echo "# --- the client rekeys its CHILD_SA mid-ping --- (${SECONDS} s)"
 spi0=$(live_ipsec spi_in)
-ip netns exec "$NS_C" ping -c 30 -i 0.1 -W 2 10.1.20.30 >"$LNS_RUN/ping-rekey.log" 2>&1 &
-ping_pid=$!
-sleep 1
-check "swanctl --rekey --child on the client" \
-	swanctl_ns "$NS_C" --rekey --child l2tp
-wait "$ping_pid"
-lost=$(awk '/packets transmitted/ {print $1 - $4}' "$LNS_RUN/ping-rekey.log")
-check "no more than one ping of 30 lost across the rekey (lost $lost)" test "${lost:-99}" -le 1
+rekey_mid_ping child
 check "the SA shown follows the rekey" test "$(live_ipsec spi_in)" != "$spi0"
 check "... and counts the change" test "$(live_ipsec changes)" -ge 1
 check "... and is one of the gateway's inbound SAs" \
@@ -157,14 +164,7 @@ echo "# --- the client rekeys its IKE_SA mid-ping --- (${SECONDS} s)"
 # IKEv1 has no IKE rekey proper: charon authenticates a new IKE_SA and
 # moves (or makes anew) the CHILD_SA under it, then deletes the old one.
 tid0=$(json_get "$(lns_json)" "$(user_tunnel)['tunnel_id']")
-ip netns exec "$NS_C" ping -c 30 -i 0.1 -W 2 10.1.20.30 >"$LNS_RUN/ping-rekey.log" 2>&1 &
-ping_pid=$!
-sleep 1
-check "swanctl --rekey --ike on the client" \
-	swanctl_ns "$NS_C" --rekey --ike l2tp
-wait "$ping_pid"
-lost=$(awk '/packets transmitted/ {print $1 - $4}' "$LNS_RUN/ping-rekey.log")
-check "no more than one ping of 30 lost across the IKE rekey (lost $lost)" test "${lost:-99}" -le 1
+rekey_mid_ping ike
 check "the gateway is left with one IKE_SA" wait_for 10 1 n_gw_ike
 sleep 2	# past l2tpfastd's SA check after the old SAs' deletion
 expect "the tunnel and its session carry on" "$tid0 1" \

@@ -100,27 +100,34 @@ xfrm_both() {	# the SAs and policies of one direction, in both netns
 		tmpl src "$src" dst "$dst" proto esp reqid "$reqid" mode transport
 }
 # With xfrm_larval_drop = 0, what waits for an SA is queued by xfrm, not
-# sent: no cleartext. (Its release once keyed is xfrm's: on the debug
-# kernel the answer did not come within 40 s, so only the count is
-# asserted here.)
-ip netns exec "$NS_A" sysctl -qw net.core.xfrm_larval_drop=0
-check "lf-a: an outbound policy, no SA yet" \
-	ip -n "$NS_A" xfrm policy add src "$IP_A" dst "$IP_B" proto udp sport 1701 dport 1701 \
-	dir out tmpl src "$IP_A" dst "$IP_B" proto esp reqid 7 mode transport
-tx0=$(lf_tunnel_counter "$NS_A" 10 tx_drops_cleartext)
-ip netns exec "$NS_A" ping -q -c 1 -W 5 10.99.0.2 >/dev/null 2>&1 &
-queued_ping=$!
-sleep 1
-expect "a ping waiting for the SA is queued, not counted as cleartext" \
-	"$tx0" "$(lf_tunnel_counter "$NS_A" 10 tx_drops_cleartext)"
-# The policy deleted, its queue goes with it: nothing left to count later.
-check "the policy deleted (and its queue)" \
-	ip -n "$NS_A" xfrm policy delete src "$IP_A" dst "$IP_B" proto udp sport 1701 dport 1701 dir out
-kill "$queued_ping" 2>/dev/null
-wait "$queued_ping" 2>/dev/null
+# sent: no cleartext. Only the count is asserted: the packet's release is
+# xfrm's. Not on the debug kernel: xfrm's queue bundle (a "dummy bundle",
+# dst->xfrm NULL) takes a reference on its route as child that dst_destroy
+# only drops when dst->xfrm is set, so each one leaks the route (6.1 and
+# 6.12 alike), and kmemleak reports the kernel's leak as this run's.
+if debug_kernel; then
+	skip "a ping waiting for the SA is queued, not counted as cleartext" \
+		"xfrm's queue bundle leaks its route on this kernel (kmemleak would report it)"
+else
+	ip netns exec "$NS_A" sysctl -qw net.core.xfrm_larval_drop=0
+	check "lf-a: an outbound policy, no SA yet" \
+		ip -n "$NS_A" xfrm policy add src "$IP_A" dst "$IP_B" proto udp sport 1701 dport 1701 \
+		dir out tmpl src "$IP_A" dst "$IP_B" proto esp reqid 7 mode transport
+	tx0=$(lf_tunnel_counter "$NS_A" 10 tx_drops_cleartext)
+	ip netns exec "$NS_A" ping -q -c 1 -W 5 10.99.0.2 >/dev/null 2>&1 &
+	queued_ping=$!
+	sleep 1
+	expect "a ping waiting for the SA is queued, not counted as cleartext" \
+		"$tx0" "$(lf_tunnel_counter "$NS_A" 10 tx_drops_cleartext)"
+	# The policy deleted, its queue goes with it: nothing left to count later.
+	check "the policy deleted (and its queue)" \
+		ip -n "$NS_A" xfrm policy delete src "$IP_A" dst "$IP_B" proto udp sport 1701 dport 1701 dir out
+	kill "$queued_ping" 2>/dev/null
+	wait "$queued_ping" 2>/dev/null
+	ip netns exec "$NS_A" sysctl -qw net.core.xfrm_larval_drop=1
+fi
 check "ESP A->B keyed" xfrm_both "$IP_A" "$IP_B" "$SPI_AB" "$KEY_AB" 7 "$NS_A" "$NS_B"
 check "ESP B->A keyed" xfrm_both "$IP_B" "$IP_A" "$SPI_BA" "$KEY_BA" 8 "$NS_B" "$NS_A"
-ip netns exec "$NS_A" sysctl -qw net.core.xfrm_larval_drop=1
 check "reset counters" a l2tpfast-ctl reset
 check "$N pings through ESP" b ping -q -c "$N" -i 0.05 -W 2 10.99.0.1
 for k in rx_packets tx_packets; do
@@ -165,23 +172,33 @@ expect "session 1 rx_packets = $((2 * N))" $((2 * N)) "$(lf_session_counter "$NS
 modprobe ah6 2>/dev/null
 modprobe esp6 2>/dev/null
 topo_veth6
-# Datagrams received on [IP6_A]:PORT within 3 s, into FILE.
+# A receiver on [IP6_A]:PORT that writes how many datagrams it has had so
+# far into FILE; recv6_count stops it and prints the count. It waits as
+# long as it takes: on the debug kernel the sender's python alone may take
+# seconds to start, so an idle timeout would end it before anything came.
 recv6() {	# PORT FILE
 	ip netns exec "$NS_A" /usr/bin/python3 -c "
-import socket
+import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(('$IP6_A', $1)); s.settimeout(3); n = 0
-try:
-    while True:
-        s.recv(65535); n += 1
-except socket.timeout:
-    pass
-print(n)" >"$2" &
+s.bind(('$IP6_A', $1)); n = 0
+print(n, flush=True)
+while True:
+    s.recv(65535); n += 1
+    print(n, flush=True)" >"$2" &
+	recv6_pid=$!
 	# Bound before anything is sent (python starts slowly on a busy host).
-	wait_until 10 bound6 "$1"
+	wait_until 20 bound6 "$1"
 }
 bound6() { [ -n "$(ip netns exec "$NS_A" ss -Huln src "[$IP6_A]:$1")" ]; }
+# What the receiver had, 1 s after the sender finished (veth delivers at
+# once; the second is for the receiver to write it down).
+recv6_count() {	# FILE
+	sleep 1
+	kill "$recv6_pid" 2>/dev/null
+	wait "$recv6_pid" 2>/dev/null
+	tail -n 1 "$1"
+}
 send6() {	# SPORT DPORT SIZE COUNT
 	ip netns exec "$NS_B" /usr/bin/python3 -c "
 import socket
@@ -195,13 +212,11 @@ before=$(net_figure rx_drops_cleartext)
 recv6 1701 "$r6"
 send6 1701 1701 64 3
 send6 1701 1701 3000 2
-wait
-expect "IPv6 cleartext to 1701, 3 whole and 2 fragmented: none received" 0 "$(cat "$r6")"
+expect "IPv6 cleartext to 1701, 3 whole and 2 fragmented: none received" 0 "$(recv6_count "$r6")"
 expect "...all 5 counted on the netns" $((before + 5)) "$(net_figure rx_drops_cleartext)"
 recv6 5555 "$r6"
 send6 5556 5555 3000 4
-wait
-expect "fragmented IPv6 UDP to another port passes: 4 of 4" 4 "$(cat "$r6")"
+expect "fragmented IPv6 UDP to another port passes: 4 of 4" 4 "$(recv6_count "$r6")"
 check "fragmented ping6 passes" b ping -q -c 2 -s 3000 -W 2 "$IP6_A"
 ah6_both() {
 	local n
@@ -219,8 +234,7 @@ check "AH transport B->A over IPv6 keyed" ah6_both
 before=$(net_figure rx_drops_cleartext)
 recv6 1701 "$r6"
 send6 1701 1701 64 3
-wait
-expect "IPv6 UDP to 1701 through AH: 3 of 3 received" 3 "$(cat "$r6")"
+expect "IPv6 UDP to 1701 through AH: 3 of 3 received" 3 "$(recv6_count "$r6")"
 expect "...none counted as cleartext" "$before" "$(net_figure rx_drops_cleartext)"
 rm -f "$r6"
 

@@ -48,9 +48,28 @@
 
 DEFINE_STATIC_KEY_FALSE(l2tpfast_ipsec_used);
 
-void l2tpfast_sa_init(struct l2tpfast_sa *sa)
+/* Before the tunnel is published: the fast paths read the mark plainly. */
+void l2tpfast_sa_init(struct l2tpfast_sa *sa, u32 mark, u32 mask)
 {
 	spin_lock_init(&sa->lock);
+	sa->bind_mark = mark & mask;
+	sa->bind_mask = mask;
+}
+
+/* The tunnel's first packet through an SA: bind its reqid. Is it x's? */
+bool l2tpfast_sa_bind_reqid(struct l2tpfast_sa *sa, const struct xfrm_state *x)
+{
+	bool ok;
+
+	spin_lock_bh(&sa->lock);
+	if (!sa->bound_reqid) {
+		WRITE_ONCE(sa->bind_reqid, x->props.reqid);
+		/* The reqid first: l2tpfast_sa_reqid() acquires the flag. */
+		smp_store_release(&sa->bound_reqid, true);
+	}
+	ok = sa->bind_reqid == x->props.reqid;
+	spin_unlock_bh(&sa->lock);
+	return ok;
 }
 
 void l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
@@ -92,8 +111,12 @@ int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
 	v.encap_sport = sa->encap_sport;
 	v.encap_dport = sa->encap_dport;
 	v.changes = sa->changes;
+	v.bind_mark = sa->bind_mark;
+	v.bind_mask = sa->bind_mask;
+	v.bind_reqid = sa->bind_reqid;
+	v.bound_reqid = sa->bound_reqid;
 	spin_unlock_bh(&sa->lock);
-	if (!v.spi_in && !v.spi_out)
+	if (!v.spi_in && !v.spi_out && !v.bind_mask && !v.bound_reqid)
 		return 0;
 	nest = nla_nest_start(msg, attrtype);
 	if (!nest)
@@ -105,7 +128,12 @@ int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
 	    nla_put_u32(msg, L2TPFAST_A_IPSEC_CHANGES, v.changes) ||
 	    (v.encap_sport &&
 	     (nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_SPORT, v.encap_sport) ||
-	      nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_DPORT, v.encap_dport)))) {
+	      nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_DPORT, v.encap_dport))) ||
+	    (v.bind_mask &&
+	     (nla_put_u32(msg, L2TPFAST_A_IPSEC_BOUND_MARK, v.bind_mark) ||
+	      nla_put_u32(msg, L2TPFAST_A_IPSEC_BOUND_MASK, v.bind_mask))) ||
+	    (v.bound_reqid &&
+	     nla_put_u32(msg, L2TPFAST_A_IPSEC_BOUND_REQID, v.bind_reqid))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

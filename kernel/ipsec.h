@@ -28,7 +28,13 @@ struct l2tpfast_ipsec_net {
 	struct l2tpfast_stats stats;	/* cleartext for no tunnel */
 };
 
-/* What a tunnel's packets showed of their SAs. */
+/*
+ * What a tunnel's packets showed of their SAs, and the SA it is bound to:
+ * the mark its client's SAs set (given at attach, fixed from then on) and
+ * the reqid of the first SA its packets came through (learnt once; a rekey
+ * keeps the reqid). A bound tunnel takes and sends its packets through
+ * that SA only.
+ */
 struct l2tpfast_sa {
 	spinlock_t lock;		/* writers; readers of the set */
 	u32 spi_in;			/* host order; 0: none yet */
@@ -38,6 +44,10 @@ struct l2tpfast_sa {
 	u16 encap_sport;		/* host order; 0: no NAT-T */
 	u16 encap_dport;
 	u32 changes;
+	u32 bind_mark;			/* within bind_mask; set before use */
+	u32 bind_mask;			/* 0: no mark bound */
+	u32 bind_reqid;			/* valid once bound_reqid is */
+	bool bound_reqid;		/* set once, under lock (release) */
 };
 
 /* Some netns requires IPsec: the transmit hook looks at more sockets. */
@@ -115,7 +125,62 @@ static __always_inline void l2tpfast_sa_tx(struct l2tpfast_sa *sa,
 		l2tpfast_sa_tx_change(sa, x);
 }
 
-void l2tpfast_sa_init(struct l2tpfast_sa *sa);
+bool l2tpfast_sa_bind_reqid(struct l2tpfast_sa *sa, const struct xfrm_state *x);
+
+/* The reqid the tunnel is bound to, if it learnt one yet. */
+static __always_inline bool l2tpfast_sa_reqid(const struct l2tpfast_sa *sa,
+					      u32 *reqid)
+{
+	/* Pairs with the release in l2tpfast_sa_bind_reqid(). */
+	if (!smp_load_acquire(&sa->bound_reqid))
+		return false;
+	*reqid = READ_ONCE(sa->bind_reqid);
+	return true;
+}
+
+/* Is the tunnel bound to an SA: by its mark, or by the reqid it learnt? */
+static __always_inline bool l2tpfast_sa_bound(const struct l2tpfast_sa *sa)
+{
+	u32 reqid;
+
+	return sa->bind_mask || l2tpfast_sa_reqid(sa, &reqid);
+}
+
+/*
+ * May a packet carrying the tunnel's ids, received through x (NULL:
+ * cleartext) with the given skb mark, be the tunnel's? Through an SA: if it
+ * sets the bound mark and has the bound reqid; the first such one binds
+ * the reqid (learn true). In cleartext: only while unbound.
+ */
+static __always_inline bool l2tpfast_sa_rx_ok(struct l2tpfast_sa *sa,
+					      const struct xfrm_state *x,
+					      u32 mark, bool learn)
+{
+	u32 reqid;
+
+	if (!x)
+		return !l2tpfast_sa_bound(sa);
+	if ((mark & sa->bind_mask) != sa->bind_mark)
+		return false;
+	if (likely(l2tpfast_sa_reqid(sa, &reqid)))
+		return x->props.reqid == reqid;
+	return learn && l2tpfast_sa_bind_reqid(sa, x);
+}
+
+/*
+ * May the tunnel send through x (the SA its packet's route leads to)? If
+ * it is bound to a mark, only through an SA of that mark: the one its
+ * socket's SO_MARK selects, not one another client's packets would take.
+ * The reqid is not compared: an SA pair keyed by hand may have one per
+ * direction (IKE gives both the same).
+ */
+static __always_inline bool l2tpfast_sa_tx_ok(const struct l2tpfast_sa *sa,
+					      const struct xfrm_state *x)
+{
+	return (x->mark.v & sa->bind_mask) == sa->bind_mark;
+}
+
+void l2tpfast_sa_init(struct l2tpfast_sa *sa, u32 mark, u32 mask);
 int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa);
 
 /* Count cleartext L2TP the netns dropped for no tunnel. */

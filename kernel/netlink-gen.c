@@ -16,7 +16,7 @@ const struct nla_policy l2tpfast_version_get_nl_policy[L2TPFAST_A_API_VERSION + 
 };
 
 /* L2TPFAST_CMD_TUNNEL_ATTACH - do */
-const struct nla_policy l2tpfast_tunnel_attach_nl_policy[L2TPFAST_A_TUNNEL_PEER_PORT + 1] = {
+const struct nla_policy l2tpfast_tunnel_attach_nl_policy[L2TPFAST_A_TUNNEL_IPSEC_MASK + 1] = {
 	[L2TPFAST_A_TUNNEL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[L2TPFAST_A_TUNNEL_PEER_ID] = { .type = NLA_U32, },
 	[L2TPFAST_A_TUNNEL_VERSION] = NLA_POLICY_RANGE(NLA_U8, 2, 3),
@@ -25,6 +25,8 @@ const struct nla_policy l2tpfast_tunnel_attach_nl_policy[L2TPFAST_A_TUNNEL_PEER_
 	[L2TPFAST_A_TUNNEL_LOCAL_PORT] = { .type = NLA_U16, },
 	[L2TPFAST_A_TUNNEL_PEER_ADDR] = { .type = NLA_BINARY, },
 	[L2TPFAST_A_TUNNEL_PEER_PORT] = { .type = NLA_U16, },
+	[L2TPFAST_A_TUNNEL_IPSEC_MARK] = { .type = NLA_U32, },
+	[L2TPFAST_A_TUNNEL_IPSEC_MASK] = { .type = NLA_U32, },
 };
 
 /* L2TPFAST_CMD_TUNNEL_DETACH - do */
@@ -78,7 +80,7 @@ const struct genl_ops l2tpfast_nl_ops[8] = {
 		.cmd		= L2TPFAST_CMD_TUNNEL_ATTACH,
 		.doit		= l2tpfast_nl_tunnel_attach_doit,
 		.policy		= l2tpfast_tunnel_attach_nl_policy,
-		.maxattr	= L2TPFAST_A_TUNNEL_PEER_PORT,
+		.maxattr	= L2TPFAST_A_TUNNEL_IPSEC_MASK,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -13,7 +13,7 @@
 
 extern const struct nla_policy l2tpfast_version_get_nl_policy[L2TPFAST_A_API_VERSION + 1];
 
-extern const struct nla_policy l2tpfast_tunnel_attach_nl_policy[L2TPFAST_A_TUNNEL_PEER_PORT + 1];
+extern const struct nla_policy l2tpfast_tunnel_attach_nl_policy[L2TPFAST_A_TUNNEL_IPSEC_MASK + 1];
 
 extern const struct nla_policy l2tpfast_tunnel_detach_nl_policy[L2TPFAST_A_TUNNEL_ID + 1];
 

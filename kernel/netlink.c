@@ -280,6 +280,30 @@ static struct sock *l2tpfast_nl_attach_sock(struct net *net,
 	return sk;
 }
 
+/* The SA mark the tunnel is bound to: ipsec-mark under ipsec-mask. */
+static int l2tpfast_nl_attach_mark(struct genl_info *info,
+				   struct l2tpfast_attach *req)
+{
+	struct nlattr *mark = info->attrs[L2TPFAST_A_TUNNEL_IPSEC_MARK];
+	struct nlattr *mask = info->attrs[L2TPFAST_A_TUNNEL_IPSEC_MASK];
+
+	if (!mark && !mask)
+		return 0;
+	if (!mark) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mask,
+				    "ipsec-mask without ipsec-mark");
+		return -EINVAL;
+	}
+	req->ipsec_mark = nla_get_u32(mark);
+	req->ipsec_mask = mask ? nla_get_u32(mask) : U32_MAX;
+	if (!req->ipsec_mask || (req->ipsec_mark & ~req->ipsec_mask)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mark,
+				    "ipsec-mark must lie within a non-zero ipsec-mask");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tpfast_net *ln = l2tpfast_nl_net(info);
@@ -293,6 +317,9 @@ int l2tpfast_nl_tunnel_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	req.version = nla_get_u8(info->attrs[L2TPFAST_A_TUNNEL_VERSION]);
 	if (info->attrs[L2TPFAST_A_TUNNEL_PEER_ID])
 		req.peer_id = nla_get_u32(info->attrs[L2TPFAST_A_TUNNEL_PEER_ID]);
+	err = l2tpfast_nl_attach_mark(info, &req);
+	if (err)
+		return err;
 
 	req.sk = l2tpfast_nl_attach_sock(ln->net, info, &err);
 	if (!req.sk)

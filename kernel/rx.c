@@ -15,6 +15,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -103,57 +104,101 @@ static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,
 	l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_DATA, len, now);
 }
 
-/* Count a packet whose L2TP header (len bytes of L2TP in all) is at p. */
+/* Count a parsed packet of t, received on (or handed to) t's socket. */
 static __always_inline void l2tpfast_rx(struct l2tpfast_tunnel *t,
-					struct sock *sk, const u8 *p,
+					const struct l2tpfast_hdr *h,
 					unsigned int len)
 {
-	enum l2tpfast_drop why;
-	struct l2tpfast_hdr h;
-
-	if (unlikely(!l2tpfast_hdr_parse(p, len, &h, &why))) {
-		l2tpfast_stats_drop(&t->stats, why);
-		return;
-	}
-	if (unlikely(h.version != t->version)) {
+	if (unlikely(h->version != t->version)) {
 		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_VERSION);
 		return;
 	}
-	if (h.ctrl)
+	if (h->ctrl)
 		l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_CTRL,
 				     len, l2tpfast_stamp());
 	else
-		l2tpfast_rx_data(t, sk, &h, len, l2tpfast_stamp());
+		l2tpfast_rx_data(t, t->sk, h, len, l2tpfast_stamp());
 }
 
-/* The header is not all in the linear data: count from a copy. */
-static noinline void l2tpfast_rx_copy(struct l2tpfast_tunnel *t,
-				      struct sock *sk, struct sk_buff *skb,
-				      unsigned int len)
+/* The header is not all in the linear data: parse a copy. */
+static noinline bool l2tpfast_rx_parse_copy(struct sk_buff *skb,
+					    unsigned int len,
+					    struct l2tpfast_hdr *h,
+					    enum l2tpfast_drop *why)
 {
 	u8 buf[L2TPFAST_HDR_PEEK];
 
 	if (skb_copy_bits(skb, sizeof(struct udphdr), buf,
 			  l2tpfast_hdr_peek(len))) {
-		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_TOO_SHORT);
-		return;
+		*why = L2TPFAST_DROP_TOO_SHORT;
+		return false;
 	}
-	l2tpfast_rx(t, sk, buf, len);
+	return l2tpfast_hdr_parse(buf, len, h, why);
 }
 
 /*
- * Came through an SA: note it on the tunnel. Did not: fine unless the netns
- * requires IPsec; then it is dropped, counted, before l2tp_core sees it.
+ * Did skb come from the peer that sk is connected to, to the address and
+ * port sk is bound to? Then it could as well have been delivered to sk.
  */
-static __always_inline bool l2tpfast_rx_ipsec(struct l2tpfast_tunnel *t,
-					      const struct sk_buff *skb)
+static bool l2tpfast_rx_same_flow(const struct sock *sk,
+				  const struct sk_buff *skb)
 {
-	struct xfrm_state *x = l2tpfast_ipsec_rx_state(skb);
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct udphdr *uh = udp_hdr(skb);
 
-	if (x) {
-		l2tpfast_sa_rx(&t->sa, x, skb->mark);
-		return true;
-	}
+	if (inet->inet_dport != uh->source || inet->inet_sport != uh->dest)
+		return false;
+	if (ip_hdr(skb)->version == 4)
+		return sk->sk_family == AF_INET &&
+		       inet->inet_daddr == ip_hdr(skb)->saddr &&
+		       (!inet->inet_rcv_saddr ||
+			inet->inet_rcv_saddr == ip_hdr(skb)->daddr);
+#if IS_ENABLED(CONFIG_IPV6)
+	return sk->sk_family == AF_INET6 &&
+	       ipv6_addr_equal(&sk->sk_v6_daddr, &ipv6_hdr(skb)->saddr) &&
+	       (ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+		ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &ipv6_hdr(skb)->daddr));
+#else
+	return false;
+#endif
+}
+
+/*
+ * An L2TPv2 packet on t's socket that names another tunnel. Clients behind
+ * one NAT, all from port 1701, share one address and port pair: UDP hands
+ * their packets to any of their tunnels' sockets. One that names an
+ * attached tunnel o is o's, if it came from o's peer address and port and
+ * through o's SA (the only way to tell those clients apart); else it is
+ * dropped, counted on o (NULL). Tunnel id 0 (an SCCRQ) is nobody's yet:
+ * the LNS reads it off t's socket. Neither is an id no attached tunnel
+ * has: both stay with t (returned), counted there and left to l2tp_core,
+ * as before.
+ */
+static noinline struct l2tpfast_tunnel *
+l2tpfast_rx_other(struct l2tpfast_tunnel *t, const struct sk_buff *skb,
+		  const struct l2tpfast_hdr *h, const struct xfrm_state *x)
+{
+	struct l2tpfast_tunnel *o;
+
+	if (!h->tunnel_id)
+		return t;
+	o = l2tpfast_tunnel_find(t->ln, h->tunnel_id);
+	if (!o || o->version != 2)
+		return t;
+	/* No binding is learnt from a packet on another tunnel's socket. */
+	if (l2tpfast_rx_same_flow(o->sk, skb) &&
+	    l2tpfast_sa_rx_ok(&o->sa, x, skb->mark, false))
+		return o;
+	l2tpfast_stats_drop(&o->stats, L2TPFAST_DROP_BINDING);
+	return NULL;
+}
+
+/*
+ * Cleartext while the netns requires IPsec: dropped here, counted on the
+ * tunnel whose socket it came to, before l2tp_core sees it.
+ */
+static __always_inline bool l2tpfast_rx_cleartext_ok(struct l2tpfast_tunnel *t)
+{
 	if (likely(!l2tpfast_ipsec_required(&t->ln->ipsec)))
 		return true;
 	l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_CLEARTEXT);
@@ -164,23 +209,57 @@ static __always_inline bool l2tpfast_rx_ipsec(struct l2tpfast_tunnel *t,
  * UDP's encap_rcv for attached sockets; skb->data is the UDP header, whose
  * length UDP has checked. UDP calls it in softirq from
  * ip_local_deliver_finish() or ip6_input_finish(), under rcu_read_lock().
+ * The packet goes to l2tp_core on the socket of the tunnel it is for: the
+ * one it came to, or the one it names among those sharing its addresses
+ * and ports (l2tpfast_rx_other()). A control message l2tp_core hands back
+ * is queued on the socket it came to all the same: the LNS reads it there
+ * and goes by the id it names.
  */
 int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
-	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk), *o;
 	unsigned int len = skb->len - sizeof(struct udphdr);
+	struct xfrm_state *x;
+	enum l2tpfast_drop why;
+	struct l2tpfast_hdr h;
+	bool parsed;
 
-	if (likely(t)) {
-		if (unlikely(!l2tpfast_rx_ipsec(t, skb))) {
-			kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
-			return 0;
-		}
-		if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +
-					       l2tpfast_hdr_peek(len)))
-			l2tpfast_rx(t, sk, skb->data + sizeof(struct udphdr),
-				    len);
-		else
-			l2tpfast_rx_copy(t, sk, skb, len);
+	if (unlikely(!t))
+		return l2tp_udp_encap_recv(sk, skb);
+	x = l2tpfast_ipsec_rx_state(skb);
+	if (unlikely(!x && !l2tpfast_rx_cleartext_ok(t)))
+		goto drop;
+	if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +
+				       l2tpfast_hdr_peek(len)))
+		parsed = l2tpfast_hdr_parse(skb->data + sizeof(struct udphdr),
+					    len, &h, &why);
+	else
+		parsed = l2tpfast_rx_parse_copy(skb, len, &h, &why);
+	if (unlikely(!parsed)) {
+		/* Not L2TP as l2tpfast reads it: l2tp_core has its say. */
+		l2tpfast_stats_drop(&t->stats, why);
+		return l2tp_udp_encap_recv(sk, skb);
 	}
-	return l2tp_udp_encap_recv(sk, skb);
+	if (unlikely(h.version == 2 && h.tunnel_id != t->id)) {
+		o = l2tpfast_rx_other(t, skb, &h, x);
+		if (!o)
+			goto drop;
+		if (o == t) {
+			/* Named no attached tunnel: no SA of t's to note. */
+			l2tpfast_rx(t, &h, len);
+			return l2tp_udp_encap_recv(sk, skb);
+		}
+		t = o;
+	} else if (unlikely(!l2tpfast_sa_rx_ok(&t->sa, x, skb->mark, true))) {
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_BINDING);
+		goto drop;
+	}
+	if (x)
+		l2tpfast_sa_rx(&t->sa, x, skb->mark);
+	l2tpfast_rx(t, &h, len);
+	return l2tp_udp_encap_recv(t->sk, skb);
+
+drop:
+	kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
+	return 0;
 }

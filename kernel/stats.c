@@ -168,6 +168,9 @@ static void l2tpfast_stats_to_attrs(const struct l2tpfast_counters *c,
 		c->drops[L2TPFAST_DROP_CLEARTEXT];
 	v[L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT] =
 		c->drops[L2TPFAST_DROP_TX_CLEARTEXT];
+	v[L2TPFAST_A_COUNTERS_RX_DROP_BINDING] = c->drops[L2TPFAST_DROP_BINDING];
+	v[L2TPFAST_A_COUNTERS_TX_DROP_BINDING] =
+		c->drops[L2TPFAST_DROP_TX_BINDING];
 	v[L2TPFAST_A_COUNTERS_RX_FIRST_NS] = c->first_ns[rx];
 	v[L2TPFAST_A_COUNTERS_RX_LAST_NS] = c->last_ns[rx];
 	v[L2TPFAST_A_COUNTERS_TX_FIRST_NS] = c->first_ns[tx];

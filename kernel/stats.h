@@ -36,6 +36,8 @@ enum l2tpfast_drop {
 	L2TPFAST_DROP_TOO_SHORT,
 	L2TPFAST_DROP_CLEARTEXT,	/* IPsec required, none used */
 	L2TPFAST_DROP_TX_CLEARTEXT,	/* sent: IPsec would not transform it */
+	L2TPFAST_DROP_BINDING,		/* not through the tunnel's own SA */
+	L2TPFAST_DROP_TX_BINDING,	/* sent: through another SA, or none */
 	L2TPFAST_NDROPS,
 };
 

@@ -161,7 +161,7 @@ l2tpfast_tunnel_alloc(struct l2tpfast_net *ln, const struct l2tpfast_attach *req
 	t->id = req->id;
 	t->version = req->version;
 	t->peer_id = req->peer_id;
-	l2tpfast_sa_init(&t->sa);
+	l2tpfast_sa_init(&t->sa, req->ipsec_mark, req->ipsec_mask);
 	t->memcg = get_mem_cgroup_from_mm(current->mm);
 	t->nolearn_until = jiffies;
 	t->learn_window = jiffies;

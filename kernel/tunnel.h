@@ -114,6 +114,8 @@ struct l2tpfast_attach {
 	u32 peer_id;			/* 0: learnt from l2tp_core */
 	struct sock *sk;		/* a reference the attach consumes */
 	const struct l2tp_tunnel *core;
+	u32 ipsec_mark;			/* the SA mark it is bound to */
+	u32 ipsec_mask;			/* 0: none */
 };
 
 int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,

@@ -145,9 +145,22 @@ static bool l2tpfast_tx_passes_again(const struct sk_buff *skb,
 	return skb_rtable(skb)->rt_type != RTN_LOCAL;
 }
 
+static bool l2tpfast_tx_drop(struct l2tpfast_net *ln, struct l2tpfast_tunnel *t,
+			     enum l2tpfast_drop why)
+{
+	l2tpfast_stats_enter();
+	if (t)
+		l2tpfast_stats_drop(&t->stats, why);
+	else
+		l2tpfast_ipsec_drop_net(ln, why);
+	l2tpfast_stats_exit();
+	return false;
+}
+
 /*
- * Is skb, sk's own datagram, one IPsec will transform? Note the SA for t
- * (if given). No: a netns that requires IPsec drops it, counted.
+ * Is skb, sk's own datagram, one IPsec will transform, through t's own SA
+ * if t is bound to one? Note the SA for t (if given). No: a netns that
+ * requires IPsec, or a tunnel bound to an SA, drops it, counted.
  */
 static bool l2tpfast_tx_ipsec_ok(struct l2tpfast_net *ln,
 				 struct l2tpfast_tunnel *t, struct sk_buff *skb)
@@ -155,26 +168,27 @@ static bool l2tpfast_tx_ipsec_ok(struct l2tpfast_net *ln,
 	struct dst_entry *dst = skb_dst(skb);
 	struct xfrm_state *x = dst ? dst_xfrm(dst) : NULL;
 
+	if (x) {
+		if (!t)
+			return true;
+		if (unlikely(!l2tpfast_sa_tx_ok(&t->sa, x)))
+			return l2tpfast_tx_drop(ln, t, L2TPFAST_DROP_TX_BINDING);
+		l2tpfast_sa_tx(&t->sa, x);
+		return true;
+	}
 	/*
 	 * While IKE sets the SA up, xfrm discards it (a blackhole: larval
 	 * drop) or queues it for the SA (xfrm_larval_drop = 0): no
 	 * cleartext either way.
 	 */
-	if (x || (dst && (dst->output == dst_discard_out ||
-			  (dst->flags & DST_XFRM_QUEUE)))) {
-		if (x && t)
-			l2tpfast_sa_tx(&t->sa, x);
+	if (dst && (dst->output == dst_discard_out ||
+		    (dst->flags & DST_XFRM_QUEUE)))
 		return true;
-	}
-	if (!l2tpfast_ipsec_required(&ln->ipsec))
-		return true;
-	l2tpfast_stats_enter();
-	if (t)
-		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_TX_CLEARTEXT);
-	else
-		l2tpfast_ipsec_drop_net(ln, L2TPFAST_DROP_TX_CLEARTEXT);
-	l2tpfast_stats_exit();
-	return false;
+	if (l2tpfast_ipsec_required(&ln->ipsec))
+		return l2tpfast_tx_drop(ln, t, L2TPFAST_DROP_TX_CLEARTEXT);
+	if (t && l2tpfast_sa_bound(&t->sa))
+		return l2tpfast_tx_drop(ln, t, L2TPFAST_DROP_TX_BINDING);
+	return true;
 }
 
 /* Is the datagram at thoff sk's own (not what IPsec made of it)? */

@@ -6,9 +6,12 @@
  * connected to them, and pppd (pppol2tp plugin) running PPP over it.
  *
  *   l2tp-peer ppp LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID SID:PEER_SID
- *                 [--lns] [--attach] -- PPPD_OPTION...
+ *                 [--lns] [--mark M] [--attach] -- PPPD_OPTION...
  *                 (--attach: attach the tunnel to l2tpfast by its socket fd,
- *                 as an LNS that made the socket does)
+ *                 as an LNS that made the socket does; --mark: SO_MARK M
+ *                 on the socket, which may then share its addresses and
+ *                 ports with others (SO_REUSEADDR), and with --attach the
+ *                 tunnel bound to the IPsec SA of mark M)
  *   l2tp-peer stats TID [SID]     the kernel's own counters, as JSON
  *   l2tp-peer sessions LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID COUNT
  *                 an L2TPv2 tunnel on its own socket, attached to l2tpfast by
@@ -112,10 +115,12 @@ static int parse_pair(const char *s, uint32_t *a, uint32_t *b)
 	return 0;
 }
 
-static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
+static int attach_fd_mark(int fd, uint32_t tunnel_id, uint32_t peer_id,
+			  uint32_t mark, uint32_t mask)
 {
 	struct lf_tunnel_attach a = {
 		.id = tunnel_id, .peer_id = peer_id, .version = 2, .fd = fd,
+		.ipsec_mark = mark, .ipsec_mask = mask,
 	};
 	struct lf_genl g;
 	int ret;
@@ -128,6 +133,11 @@ static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
 		fprintf(stderr, "l2tp-peer: attach by fd: %s\n",
 			lf_genl_strerror(ret));
 	return ret;
+}
+
+static int attach_fd(int fd, uint32_t tunnel_id, uint32_t peer_id)
+{
+	return attach_fd_mark(fd, tunnel_id, peer_id, 0, 0);
 }
 
 /* $L2TP_PEER_BIND (a VRF, say), if set, is the device fd is bound to. */
@@ -148,7 +158,8 @@ static int cmd_ppp(int argc, char **argv)
 	struct lf_genl g;
 	char fdarg[16], tidarg[16], sidarg[16];
 	char **pargv;
-	int fd, pfd, i, n, ret, first = 5, attach = 0;
+	int fd, pfd, i, n, ret, first = 5, attach = 0, one = 1;
+	uint32_t mark = 0, mask = 0;
 
 	if (argc < 5 || parse_addr(argv[1], &local) ||
 	    parse_addr(argv[2], &remote) ||
@@ -161,6 +172,11 @@ static int cmd_ppp(int argc, char **argv)
 		s.lns_mode = 1;
 		first++;
 	}
+	if (first + 1 < argc && !strcmp(argv[first], "--mark")) {
+		mark = (uint32_t)strtoul(argv[first + 1], NULL, 0);
+		mask = UINT32_MAX;
+		first += 2;
+	}
 	if (first < argc && !strcmp(argv[first], "--attach")) {
 		attach = 1;
 		first++;
@@ -169,7 +185,10 @@ static int cmd_ppp(int argc, char **argv)
 		first++;
 
 	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
-	if (fd < 0 || bind_dev(fd) || bind(fd, &local.sa, sa_len(&local)) ||
+	if (fd < 0 || bind_dev(fd) ||
+	    (mask && (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) ||
+		      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))) ||
+	    bind(fd, &local.sa, sa_len(&local)) ||
 	    connect(fd, &remote.sa, sa_len(&remote))) {
 		perror("l2tp-peer: udp socket");
 		return 1;
@@ -193,7 +212,8 @@ static int cmd_ppp(int argc, char **argv)
 		perror("l2tp-peer: pppol2tp socket");
 		return 1;
 	}
-	if (attach && attach_fd(fd, t.tunnel_id, t.peer_tunnel_id))
+	if (attach && attach_fd_mark(fd, t.tunnel_id, t.peer_tunnel_id,
+				     mark, mask))
 		return 1;
 
 	/* pppd inherits both sockets; the tunnel lives as long as they do. */

@@ -243,7 +243,9 @@ l2tpv3_eth() {
 # compression: the test's pings are the only data. --attach: A's l2tp-peer
 # attaches its tunnel to l2tpfast by the socket's fd. pppd logs its LCP and
 # IPCP packets (debug): a failed setup shows who sent what, magic numbers
-# included. BIND_A=DEV binds A's tunnel socket to DEV (a VRF).
+# included. BIND_A=DEV binds A's tunnel socket to DEV (a VRF). MARK_A=M,
+# MARK_B=M: SO_MARK M on that end's socket, which may then share its
+# addresses and ports; attached, A's tunnel is bound to the SA of mark M.
 ppp_opts="nodetach noauth nodefaultroute noipv6 noccp novj nodeflate nobsdcomp \
 	nopcomp noaccomp lcp-echo-interval 0 mtu 1400 mru 1400 debug"
 ppp_l2tpv2() {
@@ -252,11 +254,13 @@ ppp_l2tpv2() {
 	[[ $ua == *:* ]] && ua="[$ua]" && ub="[$ub]"
 	# shellcheck disable=SC2086
 	ip netns exec "$NS_A" env L2TP_PEER_BIND="${BIND_A:-}" \
-		l2tp-peer ppp "$ua:$port" "$ub:$port" "$ta:$tb" "$sa:$sb" --lns $attach \
+		l2tp-peer ppp "$ua:$port" "$ub:$port" "$ta:$tb" "$sa:$sb" --lns \
+		${MARK_A:+--mark "$MARK_A"} $attach \
 		-- $ppp_opts ifname "lfp$sa" "$net.1:$net.2" \
 		logfile "/tmp/lf-pppd-$sa.log" >"/tmp/lf-peer-$sa.log" 2>&1 &
 	# shellcheck disable=SC2086
 	ip netns exec "$NS_B" l2tp-peer ppp "$ub:$port" "$ua:$port" "$tb:$ta" "$sb:$sa" \
+		${MARK_B:+--mark "$MARK_B" ${ATTACH_B:+--attach}} \
 		-- $ppp_opts ifname "lfp$sb" "$net.2:$net.1" \
 		logfile "/tmp/lf-pppd-$sb.log" >"/tmp/lf-peer-$sb.log" 2>&1 &
 	for i in $(seq 100); do

@@ -33,6 +33,8 @@ static const struct counter_def counters[] = {
 	{ L2TPFAST_A_COUNTERS_RX_DROP_TOO_SHORT, "rx_drops_too_short", "Received packets dropped: too short.", "too_short" },
 	{ L2TPFAST_A_COUNTERS_RX_DROP_CLEARTEXT, "rx_drops_cleartext", "Received packets dropped: cleartext where IPsec is required.", "cleartext" },
 	{ L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT, "tx_drops_cleartext", "Packets not sent: IPsec is required and would not have transformed them.", NULL },
+	{ L2TPFAST_A_COUNTERS_RX_DROP_BINDING, "rx_drops_binding", "Received packets dropped: they carried the tunnel's ids but not through the SA (or from the peer) it is bound to.", "binding" },
+	{ L2TPFAST_A_COUNTERS_TX_DROP_BINDING, "tx_drops_binding", "Packets not sent: they would have left through another SA than the tunnel's own, or none.", NULL },
 };
 
 #define N_COUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -126,6 +128,21 @@ static void table_session_info(FILE *f, const struct lf_snapshot *s,
 	}
 }
 
+/* "; not sent: cleartext=N binding=M", for the reasons that have some. */
+static void table_not_sent(FILE *f, const struct lf_counters *c)
+{
+	uint64_t clear = cv(c, L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT);
+	uint64_t bind = cv(c, L2TPFAST_A_COUNTERS_TX_DROP_BINDING);
+
+	if (!clear && !bind)
+		return;
+	fprintf(f, "; not sent:");
+	if (clear)
+		fprintf(f, " cleartext=%" PRIu64, clear);
+	if (bind)
+		fprintf(f, " binding=%" PRIu64, bind);
+}
+
 /* The SAs a tunnel's packets went through, as `ipsec trafficstatus` would. */
 static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
 {
@@ -140,6 +157,14 @@ static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
 	if (x->mark)
 		fprintf(f, ", mark 0x%x", x->mark);
 	fprintf(f, ", changed %u times\n", x->changes);
+	if (x->bound_mask || x->bound_reqid_set) {
+		fprintf(f, "%sbound to:", indent);
+		if (x->bound_mask)
+			fprintf(f, " mark 0x%x/0x%x", x->bound_mark, x->bound_mask);
+		if (x->bound_reqid_set)
+			fprintf(f, " reqid %u", x->bound_reqid);
+		fprintf(f, "\n");
+	}
 }
 
 static void table_net(FILE *f, const struct lf_net *n)
@@ -178,9 +203,7 @@ void format_table(FILE *f, const struct lf_snapshot *s)
 			if (counters[k].reason && cv(&t->c, counters[k].attr))
 				fprintf(f, " %s=%" PRIu64, counters[k].reason,
 					cv(&t->c, counters[k].attr));
-		if (cv(&t->c, L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT))
-			fprintf(f, "; not sent: cleartext=%" PRIu64,
-				cv(&t->c, L2TPFAST_A_COUNTERS_TX_DROP_CLEARTEXT));
+		table_not_sent(f, &t->c);
 		fprintf(f, "\n");
 		table_ipsec(f, "  ", &t->ipsec);
 		fprintf(f, "  sessions: %u\n", t->session_count);
@@ -282,10 +305,20 @@ static void json_ipsec(FILE *f, const struct lf_ipsec *x)
 		"\"changes\":%u,\"natt_peer_port\":", x->spi_in, x->spi_out,
 		x->reqid, x->mark, x->changes);
 	if (x->encap_sport)
-		fprintf(f, "%u,\"natt_local_port\":%u}", x->encap_sport,
+		fprintf(f, "%u,\"natt_local_port\":%u", x->encap_sport,
 			x->encap_dport);
 	else
-		fprintf(f, "null,\"natt_local_port\":null}");
+		fprintf(f, "null,\"natt_local_port\":null");
+	fprintf(f, ",\"bound_mark\":");
+	if (x->bound_mask)
+		fprintf(f, "%u,\"bound_mask\":%u", x->bound_mark, x->bound_mask);
+	else
+		fprintf(f, "null,\"bound_mask\":null");
+	fprintf(f, ",\"bound_reqid\":");
+	if (x->bound_reqid_set)
+		fprintf(f, "%u}", x->bound_reqid);
+	else
+		fprintf(f, "null}");
 }
 
 void format_json(FILE *f, const struct lf_snapshot *s)

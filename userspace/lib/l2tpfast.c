@@ -36,7 +36,10 @@ int lf_tunnel_attach(struct lf_genl *g, const struct lf_tunnel_attach *a)
 	     (put_addr(msg, L2TPFAST_A_TUNNEL_LOCAL_ADDR,
 		       L2TPFAST_A_TUNNEL_LOCAL_PORT, &a->local) ||
 	      put_addr(msg, L2TPFAST_A_TUNNEL_PEER_ADDR,
-		       L2TPFAST_A_TUNNEL_PEER_PORT, &a->peer)))) {
+		       L2TPFAST_A_TUNNEL_PEER_PORT, &a->peer))) ||
+	    (a->ipsec_mask &&
+	     (nla_put_u32(msg, L2TPFAST_A_TUNNEL_IPSEC_MARK, a->ipsec_mark) ||
+	      nla_put_u32(msg, L2TPFAST_A_TUNNEL_IPSEC_MASK, a->ipsec_mask)))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -131,6 +134,14 @@ static void parse_ipsec(struct nlattr *nest, struct lf_ipsec *x)
 		x->encap_sport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_SPORT]);
 	if (tb[L2TPFAST_A_IPSEC_ENCAP_DPORT])
 		x->encap_dport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_DPORT]);
+	if (tb[L2TPFAST_A_IPSEC_BOUND_MARK])
+		x->bound_mark = nla_get_u32(tb[L2TPFAST_A_IPSEC_BOUND_MARK]);
+	if (tb[L2TPFAST_A_IPSEC_BOUND_MASK])
+		x->bound_mask = nla_get_u32(tb[L2TPFAST_A_IPSEC_BOUND_MASK]);
+	if (tb[L2TPFAST_A_IPSEC_BOUND_REQID]) {
+		x->bound_reqid = nla_get_u32(tb[L2TPFAST_A_IPSEC_BOUND_REQID]);
+		x->bound_reqid_set = 1;
+	}
 }
 
 static int tunnel_parse(struct nlattr **tb, void *arg)

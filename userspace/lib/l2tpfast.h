@@ -41,6 +41,9 @@ struct lf_ipsec {
 	int present;		/* the kernel reported SAs for the tunnel */
 	uint32_t spi_in, spi_out, reqid, mark, changes;
 	uint16_t encap_sport, encap_dport;	/* 0: no NAT-T */
+	uint32_t bound_mark, bound_mask;	/* mask 0: bound to no mark */
+	uint32_t bound_reqid;
+	int bound_reqid_set;
 };
 
 /* The netns's IPsec switch and its figures for no tunnel (net-set). */
@@ -78,6 +81,8 @@ struct lf_tunnel_attach {
 	int fd;			/* >= 0: attach by this socket */
 	struct lf_addr local;
 	struct lf_addr peer;
+	uint32_t ipsec_mark;	/* bind to the SA of this mark ... */
+	uint32_t ipsec_mask;	/* ... under this mask; 0: no binding */
 };
 
 int lf_tunnel_attach(struct lf_genl *g, const struct lf_tunnel_attach *a);

@@ -29,11 +29,12 @@ struct l2tpfast_ipsec_net {
 };
 
 /*
- * What a tunnel's packets showed of their SAs, and the SA it is bound to:
- * the mark its client's SAs set (given at attach, fixed from then on) and
- * the reqid of the first SA its packets came through (learnt once; a rekey
- * keeps the reqid). A bound tunnel takes and sends its packets through
- * that SA only.
+ * What a tunnel's packets showed of their SAs, and the SA it is bound to,
+ * if it was attached with a mark: the mark its client's SAs set (fixed
+ * from attach on) and the reqid of the first SA its packets came through
+ * with it (learnt once; a rekey keeps the reqid). A bound tunnel takes and
+ * sends its packets through that client's SA only. Without a mark there
+ * is no binding: what the tunnel accepts is as before.
  */
 struct l2tpfast_sa {
 	spinlock_t lock;		/* writers; readers of the set */
@@ -138,33 +139,38 @@ static __always_inline bool l2tpfast_sa_reqid(const struct l2tpfast_sa *sa,
 	return true;
 }
 
-/* Is the tunnel bound to an SA: by its mark, or by the reqid it learnt? */
+/* Was the tunnel attached bound to its client's SA (a mark)? */
 static __always_inline bool l2tpfast_sa_bound(const struct l2tpfast_sa *sa)
 {
-	u32 reqid;
+	return sa->bind_mask != 0;
+}
 
-	return sa->bind_mask || l2tpfast_sa_reqid(sa, &reqid);
+/*
+ * The mark x sets on what it decrypts (set_mark): the SA's own, not
+ * skb->mark, which netfilter may have changed since.
+ */
+static __always_inline u32 l2tpfast_ipsec_smark(const struct xfrm_state *x)
+{
+	return x->props.smark.v & x->props.smark.m;
 }
 
 /*
  * May a packet carrying the tunnel's ids, received through x (NULL:
- * cleartext) with the given skb mark, be the tunnel's? Through an SA: if it
- * sets the bound mark and has the bound reqid; the first such one binds
- * the reqid (learn true). In cleartext: only while unbound.
+ * cleartext), be the tunnel's? Unbound: yes. Bound: if x sets the bound
+ * mark and has the bound reqid; the first such one binds the reqid.
  */
 static __always_inline bool l2tpfast_sa_rx_ok(struct l2tpfast_sa *sa,
-					      const struct xfrm_state *x,
-					      u32 mark, bool learn)
+					      const struct xfrm_state *x)
 {
 	u32 reqid;
 
-	if (!x)
-		return !l2tpfast_sa_bound(sa);
-	if ((mark & sa->bind_mask) != sa->bind_mark)
+	if (likely(!l2tpfast_sa_bound(sa)))
+		return true;
+	if (!x || (l2tpfast_ipsec_smark(x) & sa->bind_mask) != sa->bind_mark)
 		return false;
 	if (likely(l2tpfast_sa_reqid(sa, &reqid)))
 		return x->props.reqid == reqid;
-	return learn && l2tpfast_sa_bind_reqid(sa, x);
+	return l2tpfast_sa_bind_reqid(sa, x);
 }
 
 /*
@@ -177,7 +183,8 @@ static __always_inline bool l2tpfast_sa_rx_ok(struct l2tpfast_sa *sa,
 static __always_inline bool l2tpfast_sa_tx_ok(const struct l2tpfast_sa *sa,
 					      const struct xfrm_state *x)
 {
-	return (x->mark.v & sa->bind_mask) == sa->bind_mark;
+	return !l2tpfast_sa_bound(sa) ||
+	       (x->mark.v & sa->bind_mask) == sa->bind_mark;
 }
 
 void l2tpfast_sa_init(struct l2tpfast_sa *sa, u32 mark, u32 mask);

@@ -296,9 +296,10 @@ static int l2tpfast_nl_attach_mark(struct genl_info *info,
 	}
 	req->ipsec_mark = nla_get_u32(mark);
 	req->ipsec_mask = mask ? nla_get_u32(mask) : U32_MAX;
-	if (!req->ipsec_mask || (req->ipsec_mark & ~req->ipsec_mask)) {
+	/* Mark 0 is every unmarked SA's: no binding at all. */
+	if (!req->ipsec_mark || (req->ipsec_mark & ~req->ipsec_mask)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, mark,
-				    "ipsec-mark must lie within a non-zero ipsec-mask");
+				    "ipsec-mark must be non-zero and lie within ipsec-mask");
 		return -EINVAL;
 	}
 	return 0;

@@ -137,22 +137,40 @@ static noinline bool l2tpfast_rx_parse_copy(struct sk_buff *skb,
 }
 
 /*
- * Did skb come from the peer that sk is connected to, to the address and
- * port sk is bound to? Then it could as well have been delivered to sk.
+ * Did skb come from the peer o's socket is connected to, to the address
+ * and port it is bound to? Then it could as well have been delivered
+ * there. A socket connected to no peer takes what UDP gives it; it is
+ * another's only while o is bound to no SA.
  */
-static bool l2tpfast_rx_same_flow(const struct sock *sk,
+static bool l2tpfast_rx_same_flow(const struct l2tpfast_tunnel *o,
 				  const struct sk_buff *skb)
 {
+	const struct sock *sk = o->sk;
 	const struct inet_sock *inet = inet_sk(sk);
 	const struct udphdr *uh = udp_hdr(skb);
+	__be16 dport = READ_ONCE(inet->inet_dport);
 
-	if (inet->inet_dport != uh->source || inet->inet_sport != uh->dest)
+	if (!dport)
+		return !l2tpfast_sa_bound(&o->sa);
+	if (dport != uh->source || READ_ONCE(inet->inet_sport) != uh->dest)
 		return false;
-	if (ip_hdr(skb)->version == 4)
-		return sk->sk_family == AF_INET &&
-		       inet->inet_daddr == ip_hdr(skb)->saddr &&
-		       (!inet->inet_rcv_saddr ||
-			inet->inet_rcv_saddr == ip_hdr(skb)->daddr);
+	if (ip_hdr(skb)->version == 4) {
+		__be32 daddr = READ_ONCE(inet->inet_daddr);
+		__be32 saddr = READ_ONCE(inet->inet_rcv_saddr);
+
+#if IS_ENABLED(CONFIG_IPV6)
+		/* l2tp_core takes IPv6 sockets with v4-mapped peers too. */
+		if (sk->sk_family == AF_INET6) {
+			if (!ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+				return false;
+			daddr = sk->sk_v6_daddr.s6_addr32[3];
+			saddr = ipv6_addr_any(&sk->sk_v6_rcv_saddr) ? 0 :
+				sk->sk_v6_rcv_saddr.s6_addr32[3];
+		}
+#endif
+		return daddr == ip_hdr(skb)->saddr &&
+		       (!saddr || saddr == ip_hdr(skb)->daddr);
+	}
 #if IS_ENABLED(CONFIG_IPV6)
 	return sk->sk_family == AF_INET6 &&
 	       ipv6_addr_equal(&sk->sk_v6_daddr, &ipv6_hdr(skb)->saddr) &&
@@ -168,11 +186,12 @@ static bool l2tpfast_rx_same_flow(const struct sock *sk,
  * one NAT, all from port 1701, share one address and port pair: UDP hands
  * their packets to any of their tunnels' sockets. One that names an
  * attached tunnel o is o's, if it came from o's peer address and port and
- * through o's SA (the only way to tell those clients apart); else it is
- * dropped, counted on o (NULL). Tunnel id 0 (an SCCRQ) is nobody's yet:
- * the LNS reads it off t's socket. Neither is an id no attached tunnel
- * has: both stay with t (returned), counted there and left to l2tp_core,
- * as before.
+ * through o's SA (the only way to tell those clients apart): o is
+ * returned. One that names o from elsewhere is dropped, counted on t
+ * (anyone could name o); one from o's peer through another SA is dropped,
+ * counted on o: NULL. Tunnel id 0 (an SCCRQ) is nobody's yet: the LNS
+ * reads it off t's socket. Neither is an id no attached tunnel has: both
+ * stay with t (returned), as before.
  */
 static noinline struct l2tpfast_tunnel *
 l2tpfast_rx_other(struct l2tpfast_tunnel *t, const struct sk_buff *skb,
@@ -185,9 +204,16 @@ l2tpfast_rx_other(struct l2tpfast_tunnel *t, const struct sk_buff *skb,
 	o = l2tpfast_tunnel_find(t->ln, h->tunnel_id);
 	if (!o || o->version != 2)
 		return t;
-	/* No binding is learnt from a packet on another tunnel's socket. */
-	if (l2tpfast_rx_same_flow(o->sk, skb) &&
-	    l2tpfast_sa_rx_ok(&o->sa, x, skb->mark, false))
+	if (!l2tpfast_rx_same_flow(o, skb)) {
+		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_BINDING);
+		return NULL;
+	}
+	/*
+	 * A new tunnel's first packets (its SCCCN) may all come to an older
+	 * one's socket: o may learn its reqid from one, its mark having
+	 * said whose SA it is.
+	 */
+	if (l2tpfast_sa_rx_ok(&o->sa, x))
 		return o;
 	l2tpfast_stats_drop(&o->stats, L2TPFAST_DROP_BINDING);
 	return NULL;
@@ -236,7 +262,13 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 	else
 		parsed = l2tpfast_rx_parse_copy(skb, len, &h, &why);
 	if (unlikely(!parsed)) {
-		/* Not L2TP as l2tpfast reads it: l2tp_core has its say. */
+		/*
+		 * Not L2TP as l2tpfast reads it: l2tp_core has its say (it
+		 * hands control messages to the LNS), if it came the way t
+		 * is bound.
+		 */
+		if (!l2tpfast_sa_rx_ok(&t->sa, x))
+			goto drop_binding;
 		l2tpfast_stats_drop(&t->stats, why);
 		return l2tp_udp_encap_recv(sk, skb);
 	}
@@ -245,20 +277,28 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 		if (!o)
 			goto drop;
 		if (o == t) {
-			/* Named no attached tunnel: no SA of t's to note. */
+			/*
+			 * Named no attached tunnel. 6.1's l2tp_core finds a
+			 * data packet's session in t all the same: only
+			 * through t's SA.
+			 */
+			if (!h.ctrl && !L2TPFAST_KERNEL_NETNS_SESSION_LOOKUP &&
+			    !l2tpfast_sa_rx_ok(&t->sa, x))
+				goto drop_binding;
 			l2tpfast_rx(t, &h, len);
 			return l2tp_udp_encap_recv(sk, skb);
 		}
 		t = o;
-	} else if (unlikely(!l2tpfast_sa_rx_ok(&t->sa, x, skb->mark, true))) {
-		l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_BINDING);
-		goto drop;
+	} else if (unlikely(!l2tpfast_sa_rx_ok(&t->sa, x))) {
+		goto drop_binding;
 	}
 	if (x)
 		l2tpfast_sa_rx(&t->sa, x, skb->mark);
 	l2tpfast_rx(t, &h, len);
 	return l2tp_udp_encap_recv(t->sk, skb);
 
+drop_binding:
+	l2tpfast_stats_drop(&t->stats, L2TPFAST_DROP_BINDING);
 drop:
 	kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
 	return 0;

@@ -122,7 +122,10 @@ static void l2tpfast_sk_table_del(struct l2tpfast_tunnel *t)
 	mutex_unlock(&l2tpfast_by_sk_lock);
 }
 
-/* Under ln->lock. */
+/*
+ * Under ln->lock, or under RCU (the receive path): a tunnel is freed a
+ * grace period after it left the xarray.
+ */
 struct l2tpfast_tunnel *l2tpfast_tunnel_find(struct l2tpfast_net *ln, u32 id)
 {
 	return xa_load(&ln->tunnels, id);

@@ -139,6 +139,26 @@ expect "lfp1 received none of them" "$ppp0" "$(ppp_rx)"
 expect "tunnel 11 still bound to mark 1, reqid 1, SA in 0xb00001" "1 1 $((0xb00001))" \
 	"$(ipsec_of 11 bound_mark) $(ipsec_of 11 bound_reqid) $(ipsec_of 11 spi_in)"
 expect "tunnel 12 counted nothing of it" 0 "$(lf_tunnel_counter "$NS_A" 12 rx_drops_binding)"
+# Naming no tunnel (0, or an id nobody has) but client 2's session: 6.1's
+# l2tp_core looks for the session in the tunnel of whichever socket got it.
+ppp3_rx() { ip netns exec "$NS_A" cat /sys/class/net/lfp3/statistics/rx_packets; }
+drops_both() {
+	echo $(($(lf_tunnel_counter "$NS_A" 11 rx_drops_binding) + \
+		$(lf_tunnel_counter "$NS_A" 12 rx_drops_binding)))
+}
+rx3=$(lf_session_counter "$NS_A" 12 3 rx_packets)
+ppp3=$(ppp3_rx)
+d0=$(drops_both)
+check "5 data packets for session 3 in tunnel 0, through client 1's SA" forge 1 0 3 5
+check "5 for session 3 in tunnel 999, through client 1's SA" forge 1 999 3 5
+check "5 for session 3 in tunnel 0, in cleartext" forge 0 0 3 5
+sleep 1
+expect "session 3 saw none of them" "$rx3" "$(lf_session_counter "$NS_A" 12 3 rx_packets)"
+expect "lfp3 received none of them" "$ppp3" "$(ppp3_rx)"
+case $(uname -r) in
+6.1.*)	expect "6.1: all 15 dropped as not through the receiving tunnel's SA" \
+		$((d0 + 15)) "$(drops_both)" ;;
+esac
 check "client 1 still pings" b ping -q -c 3 -i 0.05 -W 2 10.91.0.1
 check "client 2 still pings" b ping -q -c 3 -i 0.05 -W 2 10.92.0.1
 
@@ -174,5 +194,6 @@ attach_bad() {	# ATTRS...
 check "ipsec-mark outside ipsec-mask refused (EINVAL)" attach_bad 12:u32:256 13:u32:255
 check "ipsec-mask without ipsec-mark refused (EINVAL)" attach_bad 13:u32:255
 check "a zero ipsec-mask refused (EINVAL)" attach_bad 12:u32:0 13:u32:0
+check "ipsec-mark 0 refused (EINVAL): it would be every unmarked SA's" attach_bad 12:u32:0
 
 done_tap

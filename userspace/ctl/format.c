@@ -150,6 +150,10 @@ static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
 		fprintf(f, "%sipsec: none\n", indent);
 		return;
 	}
+	if (!x->spi_in && !x->spi_out) {
+		fprintf(f, "%sipsec: no packet through an SA yet\n", indent);
+		goto bound;
+	}
 	fprintf(f, "%sipsec: spi in 0x%08x, out 0x%08x, reqid %u", indent,
 		x->spi_in, x->spi_out, x->reqid);
 	if (x->encap_sport)
@@ -157,6 +161,7 @@ static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
 	if (x->mark)
 		fprintf(f, ", mark 0x%x", x->mark);
 	fprintf(f, ", changed %u times\n", x->changes);
+bound:
 	if (x->bound_mask || x->bound_reqid_set) {
 		fprintf(f, "%sbound to:", indent);
 		if (x->bound_mask)

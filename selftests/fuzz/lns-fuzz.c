@@ -78,7 +78,7 @@ static void step(struct lns *lns, struct lac *lacs, const uint8_t *d, size_t *po
 	case 7:		/* raw bytes: arg of them */
 		if (*pos + arg > size)
 			arg = (uint8_t)(size - *pos);
-		model_deliver(&l->p.addr, &l->p.lns, d + *pos, arg);
+		model_deliver(&l->p.addr, &l->p.lns, l->p.mark, d + *pos, arg);
 		*pos += arg;
 		break;
 	case 8:		/* time passes: at most 5 minutes in all */

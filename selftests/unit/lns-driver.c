@@ -138,7 +138,7 @@ static void test_uaf_batch(void)
 	model_pump(lns);
 	peer_recv(&p, NULL);
 	model.now += 60000;	/* past its close time */
-	model_deliver(&p.addr, &p.lns, junk, sizeof(junk));
+	model_deliver(&p.addr, &p.lns, 0, junk, sizeof(junk));
 	model_batch(lns, 1);	/* the timer first, then the socket */
 	ok(!lns->tunnels && !model.kernel_tunnels,
 	   "a tunnel torn down by the timer is not touched by its socket's event in the same batch");
@@ -427,9 +427,9 @@ static void test_spoofed_sccrq(const char *conf, const char *what)
 		model_pump(lns);
 		model_advance(lns, 1000);
 	}
-	ok(lns->n_tunnels <= 2 && tunnel_find_peer(lns, &p.addr, 18) &&
-	   tunnel_find_peer(lns, &p.addr, 18)->id == id &&
-	   tunnel_find_peer(lns, &p.addr, 18)->n_sessions == 1,
+	ok(lns->n_tunnels <= 2 && tunnel_find_peer(lns, &p.addr, 18, 0) &&
+	   tunnel_find_peer(lns, &p.addr, 18, 0)->id == id &&
+	   tunnel_find_peer(lns, &p.addr, 18, 0)->n_sessions == 1,
 	   "%s10 spoofed SCCRQs from a live peer's address and port: its tunnel and call stay", what);
 	model_advance(lns, 40000);
 	ok(lns->n_tunnels == 1, "%s... and what they started is forgotten", what);
@@ -770,6 +770,74 @@ static void test_sa_gone(void)
 	model_lns_stop(lns);
 }
 
+static struct tunnel *tunnel_of_mark(struct lns *lns, uint32_t mark)
+{
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->mark == mark)
+			return t;
+	return NULL;
+}
+
+/*
+ * Three clients behind one NAT, all from 203.0.113.2:1701, two with the
+ * same Assigned Tunnel ID: told apart by the marks their SAs set. The
+ * model gives every datagram to the newest of the sockets that share the
+ * addresses and ports, as UDP may.
+ */
+static void test_nat_marks(void)
+{
+	static const char conf[] =
+		"[global]\nipsec required = yes\n"
+		"[lns default]\nexclusive = yes\nip range = 10.9.0.10-10.9.0.19\n";
+	static const uint16_t ids[3] = { 7, 7, 8 };
+	struct peer p[3], forger;
+	struct tunnel *t1;
+	struct lns *lns;
+	int k, n = 0, marked = 0, calls = 0;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	if (!lns)
+		return;
+	for (k = 0; k < 3; k++) {
+		peer_init(&p[k], "203.0.113.2", 1701, lns, ids[k]);
+		/* Other bits of the mark are someone else's (the mask). */
+		p[k].mark = 0x7f000000u | (uint32_t)(k + 1);
+		n += !establish(lns, &p[k]);
+	}
+	ok(n == 3 && lns->n_tunnels == 3 && model.attached == 3,
+	   "NAT: three clients from one address and port 1701 get three tunnels");
+	for (k = 0; k < 3; k++) {
+		const struct tunnel *t = tunnel_of_mark(lns, (uint32_t)(k + 1));
+
+		marked += t && model.fd[t->fd].mark == t->mark &&
+			  t->local.sin_port == htons(1701);
+	}
+	ok(marked == 3,
+	   "... each on a socket from port 1701 with its client's mark (under the mask) as SO_MARK");
+	for (k = 0; k < 3; k++)
+		calls += call(lns, &p[k], (uint16_t)(10 + k)) != 0;
+	ok(calls == 3 && model.kernel_sessions == 3 && model.n_pppd == 3,
+	   "... each carries a call, whichever socket its messages came to");
+	t1 = tunnel_of_mark(lns, 1);
+	forger = p[1];
+	forger.lns_tunnel_id = p[0].lns_tunnel_id;
+	peer_stopccn(&forger);
+	model_pump(lns);
+	ok(t1 && t1 == tunnel_of_mark(lns, 1) && t1->state == T_ESTABLISHED &&
+	   t1->n_sessions == 1 && model.n_pppd == 3,
+	   "... a StopCCN with client 1's tunnel id through client 2's SA is not client 1's");
+	peer_stopccn(&p[1]);
+	model_pump(lns);
+	model_advance(lns, 40000);
+	ok(lns->n_tunnels == 2 && tunnel_of_mark(lns, 1) && tunnel_of_mark(lns, 3) &&
+	   !tunnel_of_mark(lns, 2) && model.n_pppd == 2,
+	   "... client 2's own StopCCN ends its tunnel only");
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -794,6 +862,7 @@ int main(void)
 	test_sequencing();
 	test_ipsec_required();
 	test_sa_gone();
+	test_nat_marks();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

@@ -85,19 +85,21 @@ int sys_udp_listen(const struct sockaddr_in *local)
 	return fd;
 }
 
-int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer)
+int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer,
+		   uint32_t mark)
 {
 	int fd = fd_new(local);
 
 	if (fd >= 0) {
 		model.fd[fd].connected = 1;
 		model.fd[fd].peer = *peer;
+		model.fd[fd].mark = mark;
 	}
 	return fd;
 }
 
 ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
-		 struct in_addr *to)
+		 struct in_addr *to, uint32_t *mark)
 {
 	struct model_fd *f = &model.fd[fd];
 	struct model_dgram *d;
@@ -120,6 +122,8 @@ ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
 		*from = d->from;
 	if (to)
 		*to = d->to.sin_addr;
+	if (mark)
+		*mark = d->mark;
 	free(d);
 	return (ssize_t)n;
 }
@@ -142,6 +146,7 @@ int sys_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 		return -1;
 	d->from = f->local;
 	d->to = to ? *to : f->peer;
+	d->mark = f->mark;
 	d->len = len;
 	memcpy(d->buf, buf, len);
 	model.out[model.n_out++] = d;
@@ -385,9 +390,13 @@ static int same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b)
 	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
 }
 
-/* As the kernel picks: a connected socket (the newest), else a listening one. */
+/*
+ * As the kernel picks: a connected socket (the newest: sockets that share
+ * their addresses and ports get one another's datagrams), else a listening
+ * one. mark: the datagram's, as its IPsec SA set it.
+ */
 int model_deliver(const struct sockaddr_in *from, const struct sockaddr_in *to,
-		  const void *buf, size_t len)
+		  uint32_t mark, const void *buf, size_t len)
 {
 	struct model_dgram *d;
 	int fd, best = -1;
@@ -413,6 +422,7 @@ int model_deliver(const struct sockaddr_in *from, const struct sockaddr_in *to,
 		return -1;
 	d->from = *from;
 	d->to = *to;
+	d->mark = mark;
 	d->len = len;
 	memcpy(d->buf, buf, len);
 	model.fd[best].q[model.fd[best].n++] = d;
@@ -488,7 +498,7 @@ static void peer_out(struct peer *p, struct ctrl_out *o, uint16_t ns)
 {
 	size_t len = ctrl_finish(o, ns, p->nr);
 
-	model_deliver(&p->addr, &p->lns, o->buf, len);
+	model_deliver(&p->addr, &p->lns, p->mark, o->buf, len);
 }
 
 void peer_send(struct peer *p, struct ctrl_out *o)
@@ -504,9 +514,13 @@ void peer_zlb(struct peer *p)
 	peer_out(p, &o, p->ns);
 }
 
+/*
+ * Sent to its address and port, through its SA: the one whose mark, under
+ * the default 'ipsec mark mask', is the sending socket's.
+ */
 static int to_peer(const struct model_dgram *d, const struct peer *p)
 {
-	return same_addr(&d->to, &p->addr);
+	return same_addr(&d->to, &p->addr) && d->mark == (p->mark & 0x00ffffffu);
 }
 
 int peer_recv(struct peer *p, struct ctrl_msg *parsed)

@@ -22,6 +22,7 @@
 
 struct model_dgram {
 	struct sockaddr_in from, to;
+	uint32_t mark;			/* its IPsec SA's (SO_RCVMARK/SO_MARK) */
 	size_t len;
 	uint8_t buf[L2TP_MAX_MSG];
 };
@@ -29,6 +30,7 @@ struct model_dgram {
 struct model_fd {
 	int open, listening, connected;
 	struct sockaddr_in local, peer;
+	uint32_t mark;			/* SO_MARK */
 	void *tag;			/* watched: what epoll hands back */
 	int watched;
 	struct model_dgram *q[MODEL_QUEUE];
@@ -73,7 +75,7 @@ void model_lns_reload(struct lns *lns, const char *conf);
 
 /* A datagram from @from to @to, queued on the socket the kernel would pick. */
 int model_deliver(const struct sockaddr_in *from, const struct sockaddr_in *to,
-		  const void *buf, size_t len);
+		  uint32_t mark, const void *buf, size_t len);
 /*
  * One batch of events as epoll would return them: the timer first if
  * @timer, then every socket with something queued; then the batch's end.
@@ -92,6 +94,7 @@ struct peer {
 	struct sockaddr_in lns;		/* where it sends */
 	uint16_t tunnel_id, lns_tunnel_id;
 	uint16_t ns, nr;
+	uint32_t mark;			/* its SA's: clients behind one NAT */
 	struct model_dgram last;	/* the last message it received */
 	int got;			/* messages it received, all time */
 };

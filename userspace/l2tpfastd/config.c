@@ -205,6 +205,22 @@ static int set_int(struct parse *p, int *dst, const char *v, const char *key,
 	return 1;
 }
 
+/* A 32-bit mask, in hex (0x...) or decimal; 0 turns marks off. */
+static int set_mask(struct parse *p, uint32_t *dst, const char *v,
+		    const char *key)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (errno || *end || end == v || *v == '-' || n > UINT32_MAX)
+		return fail(p, "'%s' takes a 32-bit mask such as 0x00ffffff, not '%s'",
+			    key, v);
+	*dst = (uint32_t)n;
+	return 1;
+}
+
 /* Keys xl2tpd knows that l2tpfastd does not do, and why. */
 static const struct {
 	const char *key;
@@ -248,6 +264,8 @@ static int global_key(struct parse *p, const char *k, const char *v)
 		return set_bool(p, &c->access_control, v, k);
 	if (!strcasecmp(k, "ipsec required"))
 		return set_bool(p, &c->ipsec_required, v, k);
+	if (!strcasecmp(k, "ipsec mark mask"))
+		return set_mask(p, &c->ipsec_mark_mask, v, k);
 	if (!strcasecmp(k, "max retries"))
 		return set_int(p, &c->max_retries, v, k, 1, 100);
 	if (!strcasecmp(k, "force userspace")) {
@@ -474,6 +492,7 @@ static void config_defaults(struct config *c, const char *path)
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->port = 1701;
+	c->ipsec_mark_mask = 0x00ffffff;
 	snprintf(c->auth_file, sizeof(c->auth_file), "%s", "/etc/xl2tpd/l2tp-secrets");
 	c->max_retries = 5;
 	c->max_tunnels = 4000;

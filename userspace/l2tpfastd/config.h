@@ -67,6 +67,14 @@ struct config {
 	 * l2tpfast.ko (net-set); replies always from the listening port.
 	 */
 	int ipsec_required;
+	/*
+	 * "ipsec mark mask": the bits of a decrypted packet's mark that say
+	 * which client's SA it came through (the mask of the shipped swanctl
+	 * configuration's mark_in = %unique/0x00ffffff). A tunnel answers
+	 * with that mark (SO_MARK) and is bound to its SA; tunnels whose
+	 * clients share an address and port are told apart by it.
+	 */
+	uint32_t ipsec_mark_mask;
 	struct lns_config lns[CFG_MAX_LNS];
 	int n_lns;
 };

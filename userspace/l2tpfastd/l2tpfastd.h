@@ -73,6 +73,12 @@ struct tunnel {
 	int kernel, attached;
 	/* The IPsec SA its packets came through (0: none seen); see xfrm.c. */
 	uint32_t sa_spi_in, sa_reqid;	/* SPI in host order, as l2tpfast shows it */
+	/*
+	 * Its client's SA mark (the SCCRQ's, under 'ipsec mark mask'; 0:
+	 * none): its socket sends with it, l2tpfast binds it to that SA, and
+	 * it tells apart tunnels whose clients share an address and port.
+	 */
+	uint32_t mark;
 	struct session *sessions;
 	int n_sessions;
 };
@@ -128,7 +134,7 @@ void lns_close(struct lns *lns);
 
 /* tunnel.c */
 void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  struct in_addr to, const struct ctrl_msg *m,
+		  struct in_addr to, uint32_t mark, const struct ctrl_msg *m,
 		  const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
 void tunnel_timer(struct tunnel *t, uint64_t now);
@@ -138,7 +144,7 @@ void tunnel_stop_soon(struct tunnel *t, const char *why, uint64_t close_in_ms);
 void tunnel_destroy(struct tunnel *t);
 void tunnel_free_dead(struct lns *lns);
 struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
-				uint16_t peer_id);
+				uint16_t peer_id, uint32_t mark);
 void tunnel_learn_sa(struct tunnel *t);
 
 /* session.c */

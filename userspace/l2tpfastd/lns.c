@@ -200,20 +200,24 @@ static void listen_input(struct lns *lns)
 	struct in_addr to;
 	uint8_t buf[2048];
 	const char *why;
+	uint32_t mark;
 	ssize_t n;
 	int budget = LNS_RX_BUDGET;
 
 	if (!m)
 		return;
 	while (budget-- > 0 &&
-	       (n = sys_recv(lns->listen_fd, buf, sizeof(buf), &from, &to)) >= 0) {
+	       (n = sys_recv(lns->listen_fd, buf, sizeof(buf), &from, &to,
+			     &mark)) >= 0) {
 		if (ctrl_parse(buf, (size_t)n, ctrl_secret_later, m, &why)) {
 			log_limited(LOG_NOTICE, "%s:%u: malformed packet dropped: %s",
 				    inet_ntoa(from.sin_addr), ntohs(from.sin_port), why);
 			continue;
 		}
 		if (m->type == MSG_SCCRQ && m->tunnel_id == 0 && !lns->stopping)
-			tunnel_sccrq(lns, &from, to, m, buf, (size_t)n);
+			tunnel_sccrq(lns, &from, to,
+				     mark & lns->gen->cfg.ipsec_mark_mask, m,
+				     buf, (size_t)n);
 		else if (!m->zlb)
 			log_msg(LOG_DEBUG, "%s:%u: %s for tunnel %u on the listening socket; dropped",
 				inet_ntoa(from.sin_addr), ntohs(from.sin_port),

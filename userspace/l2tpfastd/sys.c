@@ -30,7 +30,12 @@ uint64_t sys_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int udp_socket(const struct sockaddr_in *local)
+/* Each datagram's mark comes with it (SO_RCVMARK, Linux 5.19). */
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75
+#endif
+
+static int udp_socket(const struct sockaddr_in *local, uint32_t mark)
 {
 	int one = 1, fd;
 
@@ -38,6 +43,8 @@ static int udp_socket(const struct sockaddr_in *local)
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) ||
+	    (mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) ||
 	    bind(fd, (const struct sockaddr *)local, sizeof(*local))) {
 		int err = errno;
 
@@ -51,7 +58,7 @@ static int udp_socket(const struct sockaddr_in *local)
 /* The listening socket tells which of our addresses each SCCRQ was sent to. */
 int sys_udp_listen(const struct sockaddr_in *local)
 {
-	int one = 1, fd = udp_socket(local);
+	int one = 1, fd = udp_socket(local, 0);
 
 	if (fd >= 0 && setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))) {
 		close(fd);
@@ -60,9 +67,10 @@ int sys_udp_listen(const struct sockaddr_in *local)
 	return fd;
 }
 
-int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer)
+int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer,
+		   uint32_t mark)
 {
-	int fd = udp_socket(local);
+	int fd = udp_socket(local, mark);
 
 	if (fd >= 0 && connect(fd, (const struct sockaddr *)peer, sizeof(*peer))) {
 		int err = errno;
@@ -74,12 +82,30 @@ int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *pe
 	return fd;
 }
 
+static void recv_cmsgs(struct msghdr *mh, struct in_addr *to, uint32_t *mark)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (to && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*to = pi.ipi_addr;
+		} else if (mark && c->cmsg_level == SOL_SOCKET &&
+			   c->cmsg_type == SO_MARK) {
+			memcpy(mark, CMSG_DATA(c), sizeof(*mark));
+		}
+	}
+}
+
 ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
-		 struct in_addr *to)
+		 struct in_addr *to, uint32_t *mark)
 {
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+			 CMSG_SPACE(sizeof(uint32_t))];
 	} ctl;
 	struct sockaddr_in sa = { 0 };
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
@@ -95,20 +121,14 @@ ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
 		return -1;
 	if (from)
 		*from = sa;
-	if (to) {
-		struct cmsghdr *c;
-
+	if (to)
 		to->s_addr = INADDR_ANY;
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				*to = pi.ipi_addr;
-			}
-	}
+	if (mark)
+		*mark = 0;
+	recv_cmsgs(&mh, to, mark);
 	return n;
 }
+
 
 int sys_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {
@@ -171,6 +191,12 @@ int sys_tunnel_attach(struct tunnel *t)
 	struct lf_tunnel_attach a = {
 		.id = t->id, .peer_id = t->peer_id, .version = 2, .fd = t->fd,
 	};
+
+	/* Bound to its client's SA: only its packets, and only through it. */
+	if (t->mark) {
+		a.ipsec_mark = t->mark;
+		a.ipsec_mask = t->gen->cfg.ipsec_mark_mask;
+	}
 
 	return lf_tunnel_attach(&t->lns->fast, &a);
 }

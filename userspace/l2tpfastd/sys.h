@@ -25,14 +25,20 @@ uint64_t sys_now_ms(void);
 
 /* The listening socket: -1 and errno on failure. */
 int sys_udp_listen(const struct sockaddr_in *local);
-/* A tunnel's socket, bound to @local and connected to @peer. */
-int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer);
+/*
+ * A tunnel's socket, bound to @local and connected to @peer; @mark (0:
+ * none) is its SO_MARK, which makes its packets take the IPsec SA of that
+ * mark, and lets it share @local and @peer with other tunnels' sockets.
+ */
+int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer,
+		   uint32_t mark);
 /*
  * One datagram: its length, -1 when there is none (errno EAGAIN) or on
- * error. @from and @to (the address it was sent to) may be NULL.
+ * error. @from, @to (the address it was sent to) and @mark (the mark it
+ * came with: its IPsec SA's, see config.h) may be NULL.
  */
 ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
-		 struct in_addr *to);
+		 struct in_addr *to, uint32_t *mark);
 /* @to NULL: the socket's peer. */
 int sys_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
 void sys_close(int fd);

@@ -61,13 +61,14 @@ static void peer_str(const struct sockaddr_in *a, char *buf, size_t len)
 	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
 }
 
+/* Clients behind one NAT share address and port: their SA marks differ. */
 struct tunnel *tunnel_find_peer(struct lns *lns, const struct sockaddr_in *peer,
-				uint16_t peer_id)
+				uint16_t peer_id, uint32_t mark)
 {
 	struct tunnel *t;
 
 	for (t = lns->tunnels; t; t = t->next)
-		if (t->peer_id == peer_id &&
+		if (t->peer_id == peer_id && t->mark == mark &&
 		    t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
 		    t->peer.sin_port == peer->sin_port)
 			return t;
@@ -143,14 +144,18 @@ static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
 		sys_send(lns->listen_fd, o.buf, len, to);
 }
 
-/* Another tunnel already has this peer address and port. */
+/*
+ * Another tunnel already has this peer address and port, and no SA mark
+ * tells the two apart.
+ */
 static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
-			    const struct sockaddr_in *peer)
+			    const struct sockaddr_in *peer, uint32_t mark)
 {
 	struct tunnel *t;
 
 	for (t = lns->tunnels; t; t = t->next)
-		if (t->fd >= 0 && t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+		if (t->fd >= 0 && (!mark || t->mark == mark) &&
+		    t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
 		    t->peer.sin_port == peer->sin_port &&
 		    t->local.sin_port == local->sin_port &&
 		    (t->local.sin_addr.s_addr == local->sin_addr.s_addr ||
@@ -168,8 +173,9 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
  * have the same four-tuple: it answers from a port of its own, as RFC 2661
  * 8.1 allows. Not with 'ipsec required': the IPsec policies cover the
  * listening port only (udp/1701), so a reply from another port would miss
- * them. Such a tunnel is refused (-1, errno EADDRINUSE) until tunnels
- * with the same four-tuple are told apart by their SAs.
+ * them. There tunnels with the same four-tuple (clients behind one NAT)
+ * are told apart by their SA marks; one that has none is refused (-1,
+ * errno EADDRINUSE).
  */
 static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 {
@@ -180,14 +186,14 @@ static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 	t->local.sin_addr = lns->gen->cfg.listen_addr;
 	if (local_addr.s_addr != INADDR_ANY)
 		t->local.sin_addr = local_addr;
-	if (four_tuple_taken(lns, &t->local, &t->peer)) {
+	if (four_tuple_taken(lns, &t->local, &t->peer, t->mark)) {
 		if (lns->gen->cfg.ipsec_required) {
 			errno = EADDRINUSE;
 			return -1;
 		}
 		t->local.sin_port = 0;
 	}
-	return sys_udp_tunnel(&t->local, &t->peer);
+	return sys_udp_tunnel(&t->local, &t->peer, t->mark);
 }
 
 /* l2tp_core's tunnel on our socket, followed by l2tpfast when it is there. */
@@ -205,6 +211,12 @@ static int tunnel_kernel(struct tunnel *t)
 		err = sys_tunnel_attach(t);
 		if (!err) {
 			t->attached = 1;
+		} else if (t->mark) {
+			/* Unbound, it would take another client's packets. */
+			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; a tunnel through the IPsec SA of mark 0x%x must be bound to it: refused",
+				   lf_genl_strerror(err), t->mark);
+			errno = -err;
+			return -1;
 		} else if (t->gen->cfg.ipsec_required) {
 			/* Fail closed: l2tpfast enforces IPsec on attached tunnels. */
 			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; 'ipsec required = yes' and an unattached tunnel would not be enforced: refused",
@@ -295,7 +307,8 @@ static int sccrq_auth(struct tunnel *t, const struct ctrl_msg *m, const char **w
 }
 
 static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
-			 struct in_addr to, const struct ctrl_msg *m)
+			 struct in_addr to, uint32_t mark,
+			 const struct ctrl_msg *m)
 {
 	const struct lns_config *l;
 	uint16_t peer_id, ver = 0;
@@ -310,7 +323,7 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 		log_limited(LOG_NOTICE, "SCCRQ without an Assigned Tunnel ID dropped");
 		return;
 	}
-	if (tunnel_find_peer(lns, from, peer_id))
+	if (tunnel_find_peer(lns, from, peer_id, mark))
 		return;		/* a retransmission: the reply is on its way */
 	if (avp_u16(m, AVP_PROTO_VERSION, &ver) || ver != 0x0100)
 		return refuse_sccrq(lns, from, m, STOP_BAD_VERSION, 0,
@@ -361,6 +374,7 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
 	t->cfg = l;
 	t->pool = &t->gen->pools[l - t->gen->cfg.lns];
 	t->peer = *from;
+	t->mark = mark;
 	peer_str(from, t->peer_str, sizeof(t->peer_str));
 	avp_str(m, AVP_HOST_NAME, t->peer_host, sizeof(t->peer_host));
 	t->peer_id = peer_id;
@@ -417,7 +431,7 @@ static void sccrq_accept(struct lns *lns, const struct sockaddr_in *from,
  * it gives in the clear, in the section its address selects.
  */
 void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
-		  struct in_addr to, const struct ctrl_msg *m,
+		  struct in_addr to, uint32_t mark, const struct ctrl_msg *m,
 		  const uint8_t *buf, size_t len)
 {
 	const struct lns_config *l;
@@ -426,7 +440,7 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	char host[64];
 
 	if (!m->hidden_pending)
-		return sccrq_accept(lns, from, to, m);
+		return sccrq_accept(lns, from, to, mark, m);
 	l = config_lns_for(&lns->gen->cfg, ntohl(from->sin_addr.s_addr));
 	avp_str(m, AVP_HOST_NAME, host, sizeof(host));
 	full = malloc(sizeof(*full));
@@ -441,7 +455,7 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 	if (why)
 		refuse_sccrq(lns, from, m, STOP_NOT_AUTHORIZED, 0, why);
 	else
-		sccrq_accept(lns, from, to, full);
+		sccrq_accept(lns, from, to, mark, full);
 	free(full);
 }
 
@@ -529,7 +543,8 @@ static void send_hello(struct tunnel *t)
  * A new tunnel, now established, from the address and port of older ones
  * that answered their probe (tunnel_new_sccrq): with 'exclusive', the
  * peer has one tunnel, the new one, which only the peer itself could
- * establish (its SCCCN names our tunnel id).
+ * establish (its SCCCN names our tunnel id). Tunnels through another SA
+ * (mark) are other clients behind the same NAT, not this peer's.
  */
 static void tunnel_replace_siblings(struct tunnel *t)
 {
@@ -538,7 +553,7 @@ static void tunnel_replace_siblings(struct tunnel *t)
 	if (!t->cfg->exclusive)
 		return;
 	for (o = t->lns->tunnels; o; o = o->next)
-		if (o != t && o->state == T_ESTABLISHED &&
+		if (o != t && o->state == T_ESTABLISHED && o->mark == t->mark &&
 		    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
 		    o->peer.sin_port == t->peer.sin_port)
 			tunnel_stop(o, STOP_CLEAR, "exclusive: the peer established a new tunnel");
@@ -680,24 +695,27 @@ static void tunnel_message(struct tunnel *t, const struct ctrl_msg *m,
  * An SCCRQ on a tunnel's socket: the peer's address and port are the
  * tunnel's (a connected socket wins over the listening one). The same
  * Assigned Tunnel ID is this tunnel's SCCRQ again; another one is a new
- * tunnel: a peer that restarted, or one that keeps several.
+ * tunnel: a peer that restarted, or one that keeps several. One through
+ * another SA (another mark) is another client behind the same NAT.
  */
 static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
-			     const uint8_t *buf, size_t len)
+			     const uint8_t *buf, size_t len, uint32_t mark)
 {
 	struct lns *lns = t->lns;
 	struct sockaddr_in peer = t->peer;
 	struct in_addr local = t->local.sin_addr;
 	uint64_t now = sys_now_ms();
 
-	if (t->state == T_CLOSING) {
+	if (mark != t->mark) {
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
+	} else if (t->state == T_CLOSING) {
 		/* Its peer is done with it: the address and port are free. */
 		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer: closed at once");
 		tunnel_destroy(t);
-		tunnel_sccrq(lns, &peer, local, m, buf, len);
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
 	} else if (now < t->probe_ok_ms) {
 		/* The peer answered a probe lately: it keeps several tunnels. */
-		tunnel_sccrq(lns, &peer, local, m, buf, len);
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
 	} else if (!t->probing) {
 		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer's address and port: HELLO to see whether this tunnel is still its");
 		t->probing = 1;
@@ -732,7 +750,8 @@ static void sccrp_again(struct tunnel *t, const struct ctrl_msg *m)
 	rel_timer(&t->rel, now);	/* tries left: it cannot give up here */
 }
 
-static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
+static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len,
+			       uint32_t mark)
 {
 	struct ctrl_msg *m = malloc(sizeof(*m));
 	uint16_t peer_id = 0;
@@ -747,11 +766,11 @@ static void tunnel_sccrq_again(struct tunnel *t, const uint8_t *buf, size_t len)
 		log_limited(LOG_NOTICE, "tunnel %u/%u %s: %s for tunnel 0 dropped",
 			    t->id, t->peer_id, t->peer_str, msg_type_name(m->type));
 	} else if (!avp_u16(m, AVP_TUNNEL_ID, &peer_id) && peer_id == t->peer_id &&
-		   t->state == T_WAIT_SCCCN) {
+		   mark == t->mark && t->state == T_WAIT_SCCCN) {
 		sccrp_again(t, m);
 	} else if (!t->lns->stopping) {
 		/* Another tunnel, or a peer that restarted with the same id. */
-		tunnel_new_sccrq(t, m, buf, len);
+		tunnel_new_sccrq(t, m, buf, len, mark);
 	}
 	free(m);
 }
@@ -764,11 +783,65 @@ static int header_tunnel_id(const uint8_t *buf, size_t len)
 	return len >= off + 2 ? buf[off] << 8 | buf[off + 1] : -1;
 }
 
+/*
+ * The tunnel a control message read off t's socket is for. Tunnels whose
+ * clients share an address and port (behind one NAT) share it too, and UDP
+ * gives their messages to any of their sockets: the one the message names,
+ * if it is from that tunnel's peer through its SA (mark); l2tpfast checked
+ * as much before the message got here, when the tunnel is attached.
+ */
+static struct tunnel *tunnel_for(struct tunnel *t, int id, uint32_t mark)
+{
+	struct tunnel *o;
+
+	if (id == t->id && mark == t->mark)
+		return t;
+	o = id > 0 && id != t->id ? tunnel_find_id(t->lns, (uint16_t)id) : NULL;
+	if (o && !o->dead && o->fd >= 0 && o->mark == mark && mark &&
+	    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
+	    o->peer.sin_port == t->peer.sin_port)
+		return o;
+	log_limited(LOG_NOTICE, "tunnel %u/%u %s: message for tunnel %d dropped",
+		    t->id, t->peer_id, t->peer_str, id);
+	return NULL;
+}
+
+/* One datagram off t's socket; mark is the one it came with. */
+static void tunnel_datagram(struct tunnel *t, const uint8_t *buf, size_t n,
+			    uint32_t mark, struct ctrl_msg *m)
+{
+	int id = header_tunnel_id(buf, n);
+	const char *why;
+	struct tunnel *d;
+
+	/*
+	 * l2tp_core hands up data for a session it does not have (one just
+	 * closed): nothing for the control connection.
+	 */
+	if (n >= 2 && !(buf[0] & (L2TP_HDR_T >> 8))) {
+		log_tunnel(LOG_DEBUG, t, "data packet for a session the kernel does not have: dropped");
+		return;
+	}
+	if (id == 0) {
+		tunnel_sccrq_again(t, buf, n, mark);
+		return;
+	}
+	d = tunnel_for(t, id, mark);
+	if (!d)
+		return;
+	if (ctrl_parse(buf, n, tunnel_secret(d), m, &why)) {
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: malformed control message dropped: %s",
+			    d->id, d->peer_id, d->peer_str, why);
+		return;
+	}
+	tunnel_message(d, m, buf, n);
+}
+
 void tunnel_input(struct tunnel *t)
 {
+	uint32_t mask = t->gen->cfg.ipsec_mark_mask, mark;
 	uint8_t buf[2048];
 	struct ctrl_msg *m;
-	const char *why;
 	int budget = LNS_RX_BUDGET;
 	ssize_t n;
 
@@ -778,30 +851,8 @@ void tunnel_input(struct tunnel *t)
 	if (!m)
 		return;
 	while (!t->dead && budget-- > 0 &&
-	       (n = sys_recv(t->fd, buf, sizeof(buf), NULL, NULL)) >= 0) {
-		/*
-		 * l2tp_core hands up data for a session it does not have
-		 * (one just closed): nothing for the control connection.
-		 */
-		if (n >= 2 && !(buf[0] & (L2TP_HDR_T >> 8))) {
-			log_tunnel(LOG_DEBUG, t, "data packet for a session the kernel does not have: dropped");
-			continue;
-		}
-		if (header_tunnel_id(buf, (size_t)n) == 0) {
-			tunnel_sccrq_again(t, buf, (size_t)n);
-			continue;
-		}
-		if (ctrl_parse(buf, (size_t)n, tunnel_secret(t), m, &why)) {
-			log_limited(LOG_NOTICE, "tunnel %u/%u %s: malformed control message dropped: %s",
-				    t->id, t->peer_id, t->peer_str, why);
-			continue;
-		}
-		if (m->tunnel_id != t->id) {
-			log_limited(LOG_NOTICE, "tunnel %u/%u %s: message for tunnel %u dropped",
-				    t->id, t->peer_id, t->peer_str, m->tunnel_id);
-			continue;
-		}
-		tunnel_message(t, m, buf, (size_t)n);
+	       (n = sys_recv(t->fd, buf, sizeof(buf), NULL, NULL, &mark)) >= 0) {
+		tunnel_datagram(t, buf, (size_t)n, mark & mask, m);
 		if (t->state == T_CLOSING && t->close_ms && t->close_ms <= sys_now_ms())
 			break;
 	}

@@ -255,6 +255,9 @@ capture_checks() {
 # figures equal the kernel's own.
 session_pings() {
 	local user=${1:-} ns=${2:-$NS_C} j k sess live tid sid r0 t0 r1 t1 keys
+	# The client's IPCP can be up before the gateway's ip-up script has
+	# named the session's user: wait for it, not count from nothing.
+	[ -z "$user" ] || wait_until 10 user_shown "$user"
 	sess=$(user_session "$user")
 	live=$(user_tunnel "$user")
 	keys="('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes')"
@@ -274,6 +277,12 @@ session_pings() {
 		"$(json_get "$j" "[$sess['counters'][k] for k in $keys]")"
 }
 
+user_shown() {
+	[ "$(json_get "$(lns_json)" "len($(user_session_list "$1"))")" -ge 1 ] 2>/dev/null
+}
+user_session_list() {
+	echo "[s for t in d['tunnels'] for s in t['sessions'] if s['user'] == '$1']"
+}
 # user_session [USER], user_tunnel [USER]: Python expressions (for
 # json_get on lns_json) of USER's session and its tunnel; with no USER,
 # the first session and the tunnel that has it.

@@ -232,31 +232,20 @@ static __always_inline bool l2tpfast_rx_cleartext_ok(struct l2tpfast_tunnel *t)
 }
 
 /*
- * UDP's encap_rcv for attached sockets; skb->data is the UDP header, whose
- * length UDP has checked. UDP calls it in softirq from
- * ip_local_deliver_finish() or ip6_input_finish(), under rcu_read_lock().
- * The packet goes to l2tp_core on the socket of the tunnel it is for: the
- * one it came to, or the one it names among those sharing its addresses
- * and ports (l2tpfast_rx_other()). A control message l2tp_core hands back
- * is queued on the socket it came to all the same: the LNS reads it there
- * and goes by the id it names.
+ * Everything but the common case (l2tpfast_encap_recv()): a tunnel bound to
+ * an SA, a v2 packet naming another tunnel, a header not all in the linear
+ * data. Returns what UDP's encap_rcv returns.
  */
-int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
+static noinline int l2tpfast_rx_slow(struct l2tpfast_tunnel *t,
+				     struct sock *sk, struct sk_buff *skb,
+				     struct xfrm_state *x, unsigned int len)
 {
-	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk), *o;
-	unsigned int len = skb->len - sizeof(struct udphdr);
-	struct xfrm_state *x;
+	struct l2tpfast_tunnel *o;
 	enum l2tpfast_drop why;
 	struct l2tpfast_hdr h;
 	bool parsed;
 
-	if (unlikely(!t))
-		return l2tp_udp_encap_recv(sk, skb);
-	x = l2tpfast_ipsec_rx_state(skb);
-	if (unlikely(!x && !l2tpfast_rx_cleartext_ok(t)))
-		goto drop;
-	if (likely(skb_headlen(skb) >= sizeof(struct udphdr) +
-				       l2tpfast_hdr_peek(len)))
+	if (skb_headlen(skb) >= sizeof(struct udphdr) + l2tpfast_hdr_peek(len))
 		parsed = l2tpfast_hdr_parse(skb->data + sizeof(struct udphdr),
 					    len, &h, &why);
 	else
@@ -272,7 +261,7 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 		l2tpfast_stats_drop(&t->stats, why);
 		return l2tp_udp_encap_recv(sk, skb);
 	}
-	if (unlikely(h.version == 2 && h.tunnel_id != t->id)) {
+	if (h.version == 2 && h.tunnel_id != t->id) {
 		o = l2tpfast_rx_other(t, skb, &h, x);
 		if (!o)
 			goto drop;
@@ -289,7 +278,7 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 			return l2tp_udp_encap_recv(sk, skb);
 		}
 		t = o;
-	} else if (unlikely(!l2tpfast_sa_rx_ok(&t->sa, x))) {
+	} else if (!l2tpfast_sa_rx_ok(&t->sa, x)) {
 		goto drop_binding;
 	}
 	if (x)
@@ -302,4 +291,48 @@ drop_binding:
 drop:
 	kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
 	return 0;
+}
+
+/*
+ * UDP's encap_rcv for attached sockets; skb->data is the UDP header, whose
+ * length UDP has checked. UDP calls it in softirq from
+ * ip_local_deliver_finish() or ip6_input_finish(), under rcu_read_lock().
+ * The packet goes to l2tp_core on the socket of the tunnel it is for: the
+ * one it came to, or the one it names among those sharing its addresses
+ * and ports (l2tpfast_rx_other()). A control message l2tp_core hands back
+ * is queued on the socket it came to all the same: the LNS reads it there
+ * and goes by the id it names. The common case (a tunnel bound to no SA,
+ * a packet for it, its header in the linear data) stays here.
+ */
+int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find_sk(sk);
+	unsigned int len = skb->len - sizeof(struct udphdr);
+	struct xfrm_state *x;
+	enum l2tpfast_drop why;
+	struct l2tpfast_hdr h;
+
+	if (unlikely(!t))
+		return l2tp_udp_encap_recv(sk, skb);
+	x = l2tpfast_ipsec_rx_state(skb);
+	if (unlikely(!x && !l2tpfast_rx_cleartext_ok(t))) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
+		return 0;
+	}
+	if (unlikely(l2tpfast_sa_bound(&t->sa) ||
+		     skb_headlen(skb) < sizeof(struct udphdr) +
+					l2tpfast_hdr_peek(len)))
+		return l2tpfast_rx_slow(t, sk, skb, x, len);
+	if (unlikely(!l2tpfast_hdr_parse(skb->data + sizeof(struct udphdr),
+					 len, &h, &why))) {
+		/* Not L2TP as l2tpfast reads it: l2tp_core has its say. */
+		l2tpfast_stats_drop(&t->stats, why);
+		return l2tp_udp_encap_recv(sk, skb);
+	}
+	if (unlikely(h.version == 2 && h.tunnel_id != t->id))
+		return l2tpfast_rx_slow(t, sk, skb, x, len);
+	if (x)
+		l2tpfast_sa_rx(&t->sa, x, skb->mark);
+	l2tpfast_rx(t, &h, len);
+	return l2tp_udp_encap_recv(sk, skb);
 }

@@ -52,15 +52,7 @@ done
 quiet_link "$NS_S" srv2 "$NS_NAT" wan0 "$SRV2_IP" "$NAT_IP"
 quiet_link "$NS_NAT" lan0 "$NS_2" c20 10.77.0.1 "$CLI2_IP"
 ip -n "$NS_2" route add default via 10.77.0.1
-ip netns exec "$NS_NAT" sysctl -qw net.ipv4.ip_forward=1
-ip netns exec "$NS_NAT" nft -f - <<'NFT'
-table ip nat {
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname "wan0" masquerade
-	}
-}
-NFT
+nat_masquerade "$NS_NAT" wan0
 rm -rf "$ETC_2"
 mkdir -p "$ETC_2/ppp" "$ETC_2/xl2tpd"
 clients_cleanup() {

@@ -184,6 +184,20 @@ ipsec_lns_cleanup() {
 }
 trap ipsec_lns_cleanup EXIT
 
+# nat_masquerade NS WAN: NS forwards, and masquerades what leaves by WAN
+# (nftables): clients behind it share WAN's address.
+nat_masquerade() {
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 &&
+	ip netns exec "$1" nft -f - <<NFT
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "$2" masquerade
+	}
+}
+NFT
+}
+
 # --- what the IPsec tests read and check ----------------------------------
 
 # swanctl_clean OUT: swanctl's output says only what it loaded. Anything

@@ -52,15 +52,7 @@ for k in 1 2 3; do
 	rm -rf "/etc/netns/lf-n$k"
 	mkdir -p "/etc/netns/lf-n$k/ppp" "/etc/netns/lf-n$k/xl2tpd"
 done
-ip netns exec "$NS_NAT" sysctl -qw net.ipv4.ip_forward=1
-ip netns exec "$NS_NAT" nft -f - <<'NFT'
-table ip nat {
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname "wan0" masquerade
-	}
-}
-NFT
+nat_masquerade "$NS_NAT" wan0
 nat_cleanup() {
 	ipsec_lns_cleanup
 	rm -rf /etc/netns/lf-n1 /etc/netns/lf-n2 /etc/netns/lf-n3

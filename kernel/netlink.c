@@ -294,6 +294,12 @@ static int l2tpfast_nl_attach_mark(struct genl_info *info,
 				    "ipsec-mask without ipsec-mark");
 		return -EINVAL;
 	}
+	/* 6.12 finds L2TPv3 sessions per netns: a v3 binding would not hold. */
+	if (req->version != 2) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mark,
+				    "ipsec-mark binds L2TPv2 tunnels only");
+		return -EINVAL;
+	}
 	req->ipsec_mark = nla_get_u32(mark);
 	req->ipsec_mask = mask ? nla_get_u32(mask) : U32_MAX;
 	/* Mark 0 is every unmarked SA's: no binding at all. */

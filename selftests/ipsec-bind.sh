@@ -195,5 +195,9 @@ check "ipsec-mark outside ipsec-mask refused (EINVAL)" attach_bad 12:u32:256 13:
 check "ipsec-mask without ipsec-mark refused (EINVAL)" attach_bad 13:u32:255
 check "a zero ipsec-mask refused (EINVAL)" attach_bad 12:u32:0 13:u32:0
 check "ipsec-mark 0 refused (EINVAL): it would be every unmarked SA's" attach_bad 12:u32:0
+v3_mark() {
+	test "$(ip netns exec "$NS_A" genl-client l2tpfast 2 1:u32:99 3:u8:3 12:u32:1)" = "error EINVAL"
+}
+check "ipsec-mark on an L2TPv3 tunnel refused (EINVAL): the binding is v2's" v3_mark
 
 done_tap

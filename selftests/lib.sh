@@ -45,15 +45,18 @@ skip() {
 
 # check DESC CMD...: run CMD, ok if it exits 0; its output is shown on failure.
 check() {
-	local desc=$1 out
+	local desc=$1 out t0=$SECONDS rc=0
 	shift
 	if out=$("$@" 2>&1); then
 		ok "$desc"
 	else
 		not_ok "$desc"
 		diag "$out"
-		return 1
+		rc=1
 	fi
+	# Where a suite's time goes (make check has a budget).
+	[ $((SECONDS - t0)) -lt 15 ] || diag "(that took $((SECONDS - t0)) s)"
+	return $rc
 }
 
 # expect DESC WANT GOT: ok if the two strings are equal.

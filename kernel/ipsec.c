@@ -72,22 +72,38 @@ bool l2tpfast_sa_bind_reqid(struct l2tpfast_sa *sa, const struct xfrm_state *x)
 	return ok;
 }
 
-void l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
+/*
+ * A NAT rebinding is the peer's NAT-T port moving from one port to another
+ * under the same client's SAs (same reqid: its IKE daemon updated the SA,
+ * or a rekey came from the new port). Not the first SA, not a change to or
+ * from no UDP encapsulation, and not another client's SA (which an unbound
+ * tunnel may see): only the local IKE daemon can make one, never a packet.
+ */
+bool l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
 			   u32 mark)
 {
 	const struct xfrm_encap_tmpl *e;
 	u32 spi = ntohl(x->id.spi);
+	bool nat = false;
+	u16 sport;
 
+	e = READ_ONCE(x->encap);
+	sport = e ? ntohs(READ_ONCE(e->encap_sport)) : 0;
 	spin_lock_bh(&sa->lock);
 	if (sa->spi_in && sa->spi_in != spi)
 		sa->changes++;
+	if (sa->encap_sport && sport && sa->encap_sport != sport &&
+	    sa->reqid == x->props.reqid) {
+		sa->nat_changes++;
+		nat = true;
+	}
 	WRITE_ONCE(sa->spi_in, spi);
 	sa->reqid = x->props.reqid;
 	WRITE_ONCE(sa->mark, mark);
-	e = READ_ONCE(x->encap);
-	WRITE_ONCE(sa->encap_sport, e ? ntohs(READ_ONCE(e->encap_sport)) : 0);
+	WRITE_ONCE(sa->encap_sport, sport);
 	sa->encap_dport = e ? ntohs(READ_ONCE(e->encap_dport)) : 0;
 	spin_unlock_bh(&sa->lock);
+	return nat;
 }
 
 void l2tpfast_sa_tx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x)
@@ -111,6 +127,7 @@ int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
 	v.encap_sport = sa->encap_sport;
 	v.encap_dport = sa->encap_dport;
 	v.changes = sa->changes;
+	v.nat_changes = sa->nat_changes;
 	v.bind_mark = sa->bind_mark;
 	v.bind_mask = sa->bind_mask;
 	v.bind_reqid = sa->bind_reqid;
@@ -126,6 +143,7 @@ int l2tpfast_sa_fill(struct sk_buff *msg, int attrtype, struct l2tpfast_sa *sa)
 	    nla_put_u32(msg, L2TPFAST_A_IPSEC_REQID, v.reqid) ||
 	    nla_put_u32(msg, L2TPFAST_A_IPSEC_MARK, v.mark) ||
 	    nla_put_u32(msg, L2TPFAST_A_IPSEC_CHANGES, v.changes) ||
+	    nla_put_u32(msg, L2TPFAST_A_IPSEC_NAT_CHANGES, v.nat_changes) ||
 	    (v.encap_sport &&
 	     (nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_SPORT, v.encap_sport) ||
 	      nla_put_u16(msg, L2TPFAST_A_IPSEC_ENCAP_DPORT, v.encap_dport))) ||

@@ -45,6 +45,7 @@ struct l2tpfast_sa {
 	u16 encap_sport;		/* host order; 0: no NAT-T */
 	u16 encap_dport;
 	u32 changes;
+	u32 nat_changes;		/* encap_sport moved (NAT rebinding) */
 	u32 bind_mark;			/* within bind_mask; set before use */
 	u32 bind_mask;			/* 0: no mark bound */
 	u32 bind_reqid;			/* valid once bound_reqid is */
@@ -104,19 +105,22 @@ static __always_inline u16 l2tpfast_ipsec_encap_sport(const struct xfrm_state *x
 	return e ? ntohs(READ_ONCE(e->encap_sport)) : 0;
 }
 
-void l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
+bool l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
 			   u32 mark);
 void l2tpfast_sa_tx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x);
 
-/* A packet of the tunnel came through x: note a change, cheaply otherwise. */
-static __always_inline void l2tpfast_sa_rx(struct l2tpfast_sa *sa,
+/*
+ * A packet of the tunnel came through x: note a change, cheaply otherwise.
+ * True if the peer's NAT-T port moved (NAT rebinding): the caller reports it.
+ */
+static __always_inline bool l2tpfast_sa_rx(struct l2tpfast_sa *sa,
 					   const struct xfrm_state *x, u32 mark)
 {
 	if (likely(READ_ONCE(sa->spi_in) == ntohl(x->id.spi) &&
 		   READ_ONCE(sa->mark) == mark &&
 		   READ_ONCE(sa->encap_sport) == l2tpfast_ipsec_encap_sport(x)))
-		return;
-	l2tpfast_sa_rx_change(sa, x, mark);
+		return false;
+	return l2tpfast_sa_rx_change(sa, x, mark);
 }
 
 static __always_inline void l2tpfast_sa_tx(struct l2tpfast_sa *sa,

@@ -205,7 +205,7 @@ static bool l2tpfast_nl_want_events(struct l2tpfast_net *ln)
 				  L2TPFAST_NLGRP_EVENTS);
 }
 
-void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add)
+void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, u8 cmd)
 {
 	struct net *net = t->ln->net;
 	struct sk_buff *msg;
@@ -216,9 +216,7 @@ void l2tpfast_nl_notify_tunnel(struct l2tpfast_tunnel *t, bool add)
 	if (!msg)
 		return;
 	l2tpfast_nl_notify(net, msg,
-			   l2tpfast_nl_fill_tunnel(msg, t, 0, 0, 0, add ?
-						   L2TPFAST_CMD_TUNNEL_ADD_NTF :
-						   L2TPFAST_CMD_TUNNEL_DEL_NTF));
+			   l2tpfast_nl_fill_tunnel(msg, t, 0, 0, 0, cmd));
 }
 
 void l2tpfast_nl_notify_session(struct l2tpfast_tunnel *t,

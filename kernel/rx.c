@@ -104,6 +104,17 @@ static __always_inline void l2tpfast_rx_data(struct l2tpfast_tunnel *t,
 	l2tpfast_stats_count(&t->stats, L2TPFAST_RX, L2TPFAST_DATA, len, now);
 }
 
+/*
+ * A packet of t came through x: the SA beside it follows, and a NAT
+ * rebinding is reported from process context (the sync work).
+ */
+static __always_inline void l2tpfast_rx_sa(struct l2tpfast_tunnel *t,
+					   const struct xfrm_state *x, u32 mark)
+{
+	if (unlikely(l2tpfast_sa_rx(&t->sa, x, mark)))
+		l2tpfast_sync_ask(t->ln, L2TPFAST_ASK_NAT, t->id, 0);
+}
+
 /* Count a parsed packet of t, received on (or handed to) t's socket. */
 static __always_inline void l2tpfast_rx(struct l2tpfast_tunnel *t,
 					const struct l2tpfast_hdr *h,
@@ -282,7 +293,7 @@ static noinline int l2tpfast_rx_slow(struct l2tpfast_tunnel *t,
 		goto drop_binding;
 	}
 	if (x)
-		l2tpfast_sa_rx(&t->sa, x, skb->mark);
+		l2tpfast_rx_sa(t, x, skb->mark);
 	l2tpfast_rx(t, &h, len);
 	return l2tp_udp_encap_recv(t->sk, skb);
 
@@ -332,7 +343,7 @@ int l2tpfast_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (unlikely(h.version == 2 && h.tunnel_id != t->id))
 		return l2tpfast_rx_slow(t, sk, skb, x, len);
 	if (x)
-		l2tpfast_sa_rx(&t->sa, x, skb->mark);
+		l2tpfast_rx_sa(t, x, skb->mark);
 	l2tpfast_rx(t, &h, len);
 	return l2tp_udp_encap_recv(sk, skb);
 }

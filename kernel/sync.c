@@ -42,6 +42,7 @@
 
 #include "compat.h"
 #include "l2tpnl.h"
+#include "netlink.h"
 #include "session.h"
 #include "sock.h"
 #include "sync.h"
@@ -276,6 +277,15 @@ static void l2tpfast_sync_learn(struct l2tpfast_net *ln, u32 tunnel_id,
 	mutex_unlock(&ln->lock);
 }
 
+/* Under ln->lock: tell the events group the tunnel's NAT-T port moved. */
+static void l2tpfast_sync_nat(struct l2tpfast_net *ln, u32 tunnel_id)
+{
+	struct l2tpfast_tunnel *t = l2tpfast_tunnel_find(ln, tunnel_id);
+
+	if (t)
+		l2tpfast_nl_notify_tunnel(t, L2TPFAST_CMD_TUNNEL_NAT_NTF);
+}
+
 static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 				 const struct l2tpfast_sync_req *r)
 {
@@ -285,7 +295,9 @@ static void l2tpfast_sync_handle(struct l2tpfast_net *ln,
 		return;
 	}
 	mutex_lock(&ln->lock);
-	if (r->ask == L2TPFAST_ASK_CHECK_TUNNEL)
+	if (r->ask == L2TPFAST_ASK_NAT)
+		l2tpfast_sync_nat(ln, r->tunnel_id);
+	else if (r->ask == L2TPFAST_ASK_CHECK_TUNNEL)
 		l2tpfast_sync_check_tunnel(ln, r->tunnel_id);
 	else if (r->ask == L2TPFAST_ASK_CHECK)
 		l2tpfast_sync_check_session(ln, r->tunnel_id, r->session_id);

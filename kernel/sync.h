@@ -22,6 +22,7 @@ enum l2tpfast_sync_ask {
 	L2TPFAST_ASK_CHECK,		/* a tracked session may be gone */
 	L2TPFAST_ASK_CHECK_TUNNEL,	/* so may a tunnel */
 	L2TPFAST_ASK_CHECK_UNNAMED,	/* so may any without an interface */
+	L2TPFAST_ASK_NAT,		/* a tunnel's NAT-T port moved: tell */
 };
 
 struct l2tpfast_sync_req {

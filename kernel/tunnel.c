@@ -264,7 +264,7 @@ int l2tpfast_tunnel_attach(struct l2tpfast_net *ln,
 	t->populate = !ln->sync.nl_open ||
 		      l2tpfast_core_tunnel_has_sessions(ln->net, t->sk,
 							t->version, t->id);
-	l2tpfast_nl_notify_tunnel(t, true);
+	l2tpfast_nl_notify_tunnel(t, L2TPFAST_CMD_TUNNEL_ADD_NTF);
 	l2tpfast_sync_tunnel_fresh(t);
 	return 0;
 
@@ -299,7 +299,7 @@ void l2tpfast_tunnel_detach(struct l2tpfast_tunnel *t)
 	l2tpfast_session_forget_all(t);
 	list_del_init(&t->fresh_node);
 	l2tpfast_recheck_cancel(&t->recheck);
-	l2tpfast_nl_notify_tunnel(t, false);
+	l2tpfast_nl_notify_tunnel(t, L2TPFAST_CMD_TUNNEL_DEL_NTF);
 	ln->n_tunnels--;
 	l2tpfast_tx_hooks_put(ln);
 	/* The last one: the sync stops listening to l2tp_core. */

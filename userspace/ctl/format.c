@@ -160,7 +160,10 @@ static void table_ipsec(FILE *f, const char *indent, const struct lf_ipsec *x)
 		fprintf(f, ", nat-t %u -> %u", x->encap_sport, x->encap_dport);
 	if (x->mark)
 		fprintf(f, ", mark 0x%x", x->mark);
-	fprintf(f, ", changed %u times\n", x->changes);
+	fprintf(f, ", changed %u times", x->changes);
+	if (x->nat_changes)
+		fprintf(f, ", nat rebound %u times", x->nat_changes);
+	fprintf(f, "\n");
 bound:
 	if (x->bound_mask || x->bound_reqid_set) {
 		fprintf(f, "%sbound to:", indent);
@@ -307,8 +310,9 @@ static void json_ipsec(FILE *f, const struct lf_ipsec *x)
 		return;
 	}
 	fprintf(f, "{\"spi_in\":%u,\"spi_out\":%u,\"reqid\":%u,\"mark\":%u,"
-		"\"changes\":%u,\"natt_peer_port\":", x->spi_in, x->spi_out,
-		x->reqid, x->mark, x->changes);
+		"\"changes\":%u,\"nat_changes\":%u,\"natt_peer_port\":",
+		x->spi_in, x->spi_out, x->reqid, x->mark, x->changes,
+		x->nat_changes);
 	if (x->encap_sport)
 		fprintf(f, "%u,\"natt_local_port\":%u", x->encap_sport,
 			x->encap_dport);
@@ -449,6 +453,12 @@ void format_prometheus(FILE *f, const struct lf_snapshot *s)
 		if (s->tunnels[i].ipsec.present)
 			fprintf(f, "l2tpfast_tunnel_ipsec_changes_total{tunnel=\"%u\"} %u\n",
 				s->tunnels[i].id, s->tunnels[i].ipsec.changes);
+	fprintf(f, "# HELP l2tpfast_tunnel_ipsec_nat_changes_total Times the peer's NAT-T port moved under a tunnel (NAT rebinding).\n");
+	fprintf(f, "# TYPE l2tpfast_tunnel_ipsec_nat_changes_total counter\n");
+	for (i = 0; i < s->n_tunnels; i++)
+		if (s->tunnels[i].ipsec.present)
+			fprintf(f, "l2tpfast_tunnel_ipsec_nat_changes_total{tunnel=\"%u\"} %u\n",
+				s->tunnels[i].id, s->tunnels[i].ipsec.nat_changes);
 	fprintf(f, "# HELP l2tpfast_ipsec_required 1 if the netns drops L2TP that did not come through IPsec.\n");
 	fprintf(f, "# TYPE l2tpfast_ipsec_required gauge\n");
 	fprintf(f, "l2tpfast_ipsec_required %d\n", s->net.ipsec_required ? 1 : 0);

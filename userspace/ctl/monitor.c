@@ -2,7 +2,8 @@
 /*
  * l2tpfast-ctl monitor: one line per event of l2tpfast's "events" group, as
  * `ip monitor` does: a tunnel attached or detached, a session tracked or
- * gone, with the figures it had when it went.
+ * gone, with the figures it had when it went, a tunnel's peer NAT-T port
+ * moved (NAT rebinding).
  */
 
 #include <errno.h>
@@ -27,6 +28,7 @@ static const char *const event_names[] = {
 	[L2TPFAST_CMD_TUNNEL_DEL_NTF] = "tunnel-del",
 	[L2TPFAST_CMD_SESSION_ADD_NTF] = "session-add",
 	[L2TPFAST_CMD_SESSION_DEL_NTF] = "session-del",
+	[L2TPFAST_CMD_TUNNEL_NAT_NTF] = "tunnel-nat",
 };
 
 static unsigned long long counter(struct nlattr *nest, int type)
@@ -68,6 +70,23 @@ static void print_tunnel(struct nlattr **tb)
 	print_figures(tb[L2TPFAST_A_TUNNEL_COUNTERS]);
 }
 
+/* NAT rebinding: the peer's NAT-T port now, and how often it moved. */
+static void print_nat(struct nlattr **tb)
+{
+	struct nlattr *x[L2TPFAST_A_IPSEC_MAX + 1];
+
+	if (!tb[L2TPFAST_A_TUNNEL_IPSEC] ||
+	    nla_parse_nested(x, L2TPFAST_A_IPSEC_MAX, tb[L2TPFAST_A_TUNNEL_IPSEC],
+			     NULL))
+		return;
+	if (x[L2TPFAST_A_IPSEC_ENCAP_SPORT])
+		printf(" natt_peer_port %u",
+		       nla_get_u16(x[L2TPFAST_A_IPSEC_ENCAP_SPORT]));
+	if (x[L2TPFAST_A_IPSEC_NAT_CHANGES])
+		printf(" nat_changes %u",
+		       nla_get_u32(x[L2TPFAST_A_IPSEC_NAT_CHANGES]));
+}
+
 static void print_session(struct nlattr **tb)
 {
 	printf(" tunnel %u session %u peer_session %u ifname %s",
@@ -90,15 +109,20 @@ static int on_event(struct nl_msg *msg, void *arg)
 	struct monitor *m = arg;
 	int cmd = gh->cmd;
 
-	if (cmd < L2TPFAST_CMD_TUNNEL_ADD_NTF || cmd > L2TPFAST_CMD_SESSION_DEL_NTF)
+	if (cmd < 0 || cmd >= (int)(sizeof(event_names) / sizeof(event_names[0])) ||
+	    !event_names[cmd])
 		return NL_SKIP;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, EVENT_ATTR_MAX, NULL))
 		return NL_SKIP;
 	printf("%s", event_names[cmd]);
-	if (cmd <= L2TPFAST_CMD_TUNNEL_DEL_NTF)
-		print_tunnel(tb);
-	else
+	if (cmd == L2TPFAST_CMD_SESSION_ADD_NTF ||
+	    cmd == L2TPFAST_CMD_SESSION_DEL_NTF) {
 		print_session(tb);
+	} else {
+		print_tunnel(tb);
+		if (cmd == L2TPFAST_CMD_TUNNEL_NAT_NTF)
+			print_nat(tb);
+	}
 	printf("\n");
 	fflush(stdout);
 	if (m->left > 0 && --m->left == 0)

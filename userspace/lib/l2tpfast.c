@@ -130,6 +130,8 @@ static void parse_ipsec(struct nlattr *nest, struct lf_ipsec *x)
 		x->mark = nla_get_u32(tb[L2TPFAST_A_IPSEC_MARK]);
 	if (tb[L2TPFAST_A_IPSEC_CHANGES])
 		x->changes = nla_get_u32(tb[L2TPFAST_A_IPSEC_CHANGES]);
+	if (tb[L2TPFAST_A_IPSEC_NAT_CHANGES])
+		x->nat_changes = nla_get_u32(tb[L2TPFAST_A_IPSEC_NAT_CHANGES]);
 	if (tb[L2TPFAST_A_IPSEC_ENCAP_SPORT])
 		x->encap_sport = nla_get_u16(tb[L2TPFAST_A_IPSEC_ENCAP_SPORT]);
 	if (tb[L2TPFAST_A_IPSEC_ENCAP_DPORT])

@@ -40,6 +40,7 @@ struct lf_session {
 struct lf_ipsec {
 	int present;		/* the kernel reported SAs for the tunnel */
 	uint32_t spi_in, spi_out, reqid, mark, changes;
+	uint32_t nat_changes;	/* the peer's NAT-T port moved (NAT rebinding) */
 	uint16_t encap_sport, encap_dport;	/* 0: no NAT-T */
 	uint32_t bound_mark, bound_mask;	/* mask 0: bound to no mark */
 	uint32_t bound_reqid;

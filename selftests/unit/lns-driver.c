@@ -838,6 +838,41 @@ static void test_nat_marks(void)
 	model_lns_stop(lns);
 }
 
+/*
+ * The gateway's charon restarts: marks and reqids start from 1 again. An
+ * SCCRQ with the mark of a tunnel whose SA is gone is a new client: the old
+ * tunnel, its pppd and its address go at once, and the new client gets a
+ * tunnel of its own (never the old one).
+ */
+static void test_restart_marks(void)
+{
+	static const char conf[] =
+		"[global]\nipsec required = yes\n"
+		"[lns default]\nip range = 10.9.0.10-10.9.0.19\n";
+	struct peer old, fresh;
+	struct lns *lns;
+	int up;
+
+	model_reset();
+	lns = model_lns_start(conf);
+	if (!lns)
+		return;
+	peer_init(&old, "203.0.113.2", 1701, lns, 7);
+	old.mark = 1;
+	up = !establish(lns, &old) && call(lns, &old, 10) != 0;
+	if (up)
+		lns->tunnels->sa_spi_in = 0xc0ffee;	/* as xfrm.c learnt it */
+	model.gone_spi = 0xc0ffee;			/* charon went */
+	peer_init(&fresh, "203.0.113.2", 1701, lns, 9);
+	fresh.mark = 1;					/* the new charon's first */
+	ok(up && !establish(lns, &fresh) && lns->n_tunnels == 1 &&
+	   lns->tunnels->peer_id == 9 && lns->tunnels->mark == 1 &&
+	   model.n_pppd == 0 && model.kernel_sessions == 0,
+	   "charon restarted: a new client with a gone SA's mark gets a tunnel of its own, the old one and its pppd go at once");
+	model.gone_spi = 0;
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -863,6 +898,7 @@ int main(void)
 	test_ipsec_required();
 	test_sa_gone();
 	test_nat_marks();
+	test_restart_marks();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

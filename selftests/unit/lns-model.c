@@ -250,6 +250,11 @@ int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)
 	return 0;
 }
 
+int sys_tunnel_sa_gone(struct tunnel *t)
+{
+	return t->sa_spi_in && t->sa_spi_in == model.gone_spi;
+}
+
 int sys_session_annotate(struct session *s)
 {
 	(void)s;

@@ -55,6 +55,7 @@ struct model {
 	int fail_net;			/* sys_net_set fails while set */
 	int net_required, net_calls;	/* l2tpfast's IPsec switch, as last set */
 	uint16_t net_port;
+	uint32_t gone_spi;		/* the kernel has no SA of this SPI */
 };
 
 extern struct model model;

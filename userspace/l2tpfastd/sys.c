@@ -19,6 +19,7 @@
 #include "l2tpfastd.h"
 #include "pppol2tp.h"
 #include "sys.h"
+#include "xfrm.h"
 
 #include <linux/l2tp.h>
 
@@ -231,6 +232,11 @@ int sys_net_set(struct lns *lns, int required, uint16_t port)
 	if (!lns->have_fast)
 		return -ENODEV;
 	return lf_net_set(&lns->fast, required, port, NULL);
+}
+
+int sys_tunnel_sa_gone(struct tunnel *t)
+{
+	return xfrm_tunnel_sa_gone(t->lns, t);
 }
 
 int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)

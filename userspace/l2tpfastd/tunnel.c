@@ -708,6 +708,18 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 
 	if (mark != t->mark) {
 		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
+	} else if (mark && t->state != T_CLOSING &&
+		   sys_tunnel_sa_gone(t)) {
+		/*
+		 * Its client's SA is gone, and a new client has its mark: the
+		 * IKE daemon restarted and gives marks and reqids from 1
+		 * again. Never let it have the old tunnel; nothing is sent to
+		 * the old client, its SA is gone.
+		 */
+		log_tunnel(LOG_NOTICE, t, "IPsec SA gone (SPI in 0x%08x) and a new client has its mark 0x%x (the IKE daemon restarted?): tearing down at once",
+			   t->sa_spi_in, mark);
+		tunnel_destroy(t);
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
 	} else if (t->state == T_CLOSING) {
 		/* Its peer is done with it: the address and port are free. */
 		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer: closed at once");

@@ -16,6 +16,14 @@
  * by the tunnel's timer. Nothing is freed here: tunnel_destroy()'s
  * deferred free does it once the batch of events is over.
  *
+ * NAT rebinding: the kernel tells (XFRMNLGRP_MAPPING) when ESP of an SA
+ * with NAT-T comes from another address or port than the SA has; the IKE
+ * daemon then moves the SA there. The tunnel and its binding carry on
+ * (the SA's mark and reqid stay); a line in the log says so, once per new
+ * port (the kernel repeats it for every packet until the SA is moved).
+ * l2tpfast.ko counts the change (nat-changes) and multicasts it once the
+ * tunnel's packets come through the moved SA (tunnel-nat-ntf).
+ *
  * Why the kernel's events and not charon's vici: what the kernel holds is
  * what carries (or no longer carries) the packets; no dependency on the
  * IKE daemon, its version or its socket; the same code whatever IKE daemon
@@ -54,6 +62,8 @@ struct xfrm_watch {
 	int armed;
 	uint64_t first_ms, due_ms;
 	unsigned long events;	/* since the last check, for the log */
+	uint32_t mapped_spi;	/* the last NAT rebinding logged */
+	uint16_t mapped_sport;
 };
 
 static void arm(struct lns *lns, uint64_t delay_ms)
@@ -69,6 +79,37 @@ static void arm(struct lns *lns, uint64_t delay_ms)
 	x->due_ms = now + delay_ms;
 	if (x->due_ms > x->first_ms + SA_CHECK_MAX_MS)
 		x->due_ms = x->first_ms + SA_CHECK_MAX_MS;
+}
+
+/* The peer's NAT moved an SA's NAT-T port (or address): say so, once. */
+static void on_mapping(struct lns *lns, const struct xfrm_user_mapping *m)
+{
+	struct xfrm_watch *x = lns->xfrm;
+	uint32_t spi = ntohl(m->id.spi);
+	char from[INET_ADDRSTRLEN] = "?", to[INET_ADDRSTRLEN] = "?";
+	struct tunnel *t;
+	int told = 0;
+
+	if (!x || (x->mapped_spi == spi && x->mapped_sport == m->new_sport))
+		return;
+	x->mapped_spi = spi;
+	x->mapped_sport = m->new_sport;
+	if (m->id.family == AF_INET) {
+		inet_ntop(AF_INET, &m->old_saddr.a4, from, sizeof(from));
+		inet_ntop(AF_INET, &m->new_saddr.a4, to, sizeof(to));
+	}
+	for (t = lns->tunnels; t; t = t->next) {
+		if (t->state == T_CLOSING || !t->sa_reqid || t->sa_reqid != m->reqid)
+			continue;
+		log_tunnel(LOG_NOTICE, t, "NAT rebinding: the client's NAT moved its IPsec SA (SPI 0x%08x, reqid %u) from %s:%u to %s:%u; the tunnel carries on",
+			   spi, m->reqid, from, ntohs(m->old_sport), to,
+			   ntohs(m->new_sport));
+		told = 1;
+	}
+	if (!told)
+		log_msg(LOG_NOTICE, "NAT rebinding: IPsec SA 0x%08x (reqid %u) moved from %s:%u to %s:%u (no tunnel of ours through it yet)",
+			spi, m->reqid, from, ntohs(m->old_sport), to,
+			ntohs(m->new_sport));
 }
 
 /* One event: only an ESP SA that goes arms the check. */
@@ -96,6 +137,10 @@ static int on_event(struct nl_msg *msg, void *arg)
 				proto = IPPROTO_ESP;
 		}
 		break;
+	case XFRM_MSG_MAPPING:
+		if (len >= (int)sizeof(struct xfrm_user_mapping))
+			on_mapping(arg, p);
+		break;
 	default:
 		break;		/* a new or updated SA takes no tunnel away */
 	}
@@ -119,7 +164,8 @@ int xfrm_open(struct lns *lns)
 	nl_socket_modify_cb(x->ev, NL_CB_VALID, NL_CB_CUSTOM, on_event, lns);
 	err = nl_connect(x->ev, NETLINK_XFRM);
 	if (!err)
-		err = nl_socket_add_memberships(x->ev, XFRMNLGRP_SA, XFRMNLGRP_EXPIRE, 0);
+		err = nl_socket_add_memberships(x->ev, XFRMNLGRP_SA, XFRMNLGRP_EXPIRE,
+						XFRMNLGRP_MAPPING, 0);
 	if (!err)
 		err = nl_socket_set_nonblocking(x->ev);
 	if (!err)
@@ -317,6 +363,28 @@ out:
 	free(in);
 	free(who);
 	free(lost);
+}
+
+int xfrm_tunnel_sa_gone(struct lns *lns, const struct tunnel *t)
+{
+	struct xfrm_watch *x = lns->xfrm;
+	struct xfrmnl_sa *sa = NULL;
+	struct nl_addr *local;
+	int err;
+
+	if (!x || !t->sa_spi_in)
+		return 0;
+	local = nl_addr_build(AF_INET, &t->local.sin_addr, 4);
+	if (!local)
+		return 0;
+	/* The inbound SA is unmarked (the shipped configuration: mark_in on its policy). */
+	err = xfrmnl_sa_get_kernel(x->dump, local, t->sa_spi_in, IPPROTO_ESP, 0, 0, &sa);
+	nl_addr_put(local);
+	if (!err) {
+		xfrmnl_sa_put(sa);
+		return 0;
+	}
+	return err == -NLE_OBJ_NOTFOUND;
 }
 
 void xfrm_tick(struct lns *lns)

@@ -13,4 +13,11 @@ void xfrm_input(struct lns *lns);
 /* From the event loop's timer: the armed check, once it is due. */
 void xfrm_tick(struct lns *lns);
 
+struct tunnel;
+/*
+ * Is the inbound SA the tunnel's packets last came through gone from the
+ * kernel? 1 if the kernel says so; 0 if it is there, or nothing is known.
+ */
+int xfrm_tunnel_sa_gone(struct lns *lns, const struct tunnel *t);
+
 #endif /* L2TPFASTD_XFRM_H */

@@ -16,8 +16,16 @@
 #    exactly on each session; each tunnel bound to its own mark and SAs,
 #    all three with the NAT's address and port 1701 as peer; on the wire,
 #    ESP in UDP 4500 only, no L2TP in the clear.
-# 2. One of them terminated (swanctl --terminate): its tunnel goes, the
+# 2. NAT rebinding: mid-ping, the NAT forgets client 1's mapping and gives
+#    it a port from another range; charon moves the SAs there, the session
+#    carries on (pings lost only around the change, every request counted),
+#    the binding stays, the change is counted (nat_changes), multicast
+#    (tunnel-nat) and logged by l2tpfastd.
+# 3. One of them terminated (swanctl --terminate): its tunnel goes, the
 #    other two keep passing traffic; it dials again and works.
+# 4. charon restarts on the gateway (its marks and reqids start from 1
+#    again): every tunnel goes with its SA; two clients dial again, each
+#    bound to an SA of the new charon, its own, counted exactly.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lns-lib.sh"
 . "$(dirname "$0")/ipsec-lib.sh"
@@ -151,7 +159,50 @@ expect "no L2TP in the clear on the WAN" 0 "$(pcap_count udp port 1701)"
 check "ESP in UDP 4500: at least the pings each way" \
 	test "$(pcap_count udp port 4500)" -ge $((2 * 6 * N))
 
-# --- 2: one of them goes, and comes back ----------------------------------
+# --- 2: client 1's NAT mapping moves (NAT rebinding) ---------------------
+echo "# --- client 1's NAT gives it a new port mid-ping --- (${SECONDS} s)"
+ip netns exec "$NS_S" l2tpfast-ctl monitor >"$LNS_RUN/monitor.log" 2>&1 &
+mon=$!
+check "l2tpfast-ctl monitor listens" wait_until 10 grep -q '^# monitoring' "$LNS_RUN/monitor.log"
+a_tid=$(tunnel_of alice "['tunnel_id']")
+p0=$(tunnel_of alice "['ipsec']['natt_peer_port']")
+bind0="$(tunnel_of alice "['ipsec']['bound_mark']") $(tunnel_of alice "['ipsec']['bound_reqid']")"
+r0=$(rx_of alice)
+P=40
+ip netns exec lf-n1 ping -c $P -i 0.1 -W 1 10.1.20.30 >"$LNS_RUN/ping-rebind.log" 2>&1 &
+pp=$!
+sleep 1
+check "the NAT maps client 1 into ports 20000-20100 from now on" \
+	ip netns exec "$NS_NAT" nft insert rule ip nat post ip saddr 10.77.1.2 meta l4proto udp \
+	oifname wan0 masquerade to :20000-20100
+check "...and forgets its mapping of $p0 (conntrack -D)" \
+	ip netns exec "$NS_NAT" conntrack -D -p udp -s 10.77.1.2
+wait "$pp"
+got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LNS_RUN/ping-rebind.log")
+check "alice's session carries on: at least $((P - 3)) of $P answered ($got)" \
+	test "${got:-0}" -ge $((P - 3))
+expect "every one of the $P requests counted on her session" $P $(($(rx_of alice) - r0))
+port=$(tunnel_of alice "['ipsec']['natt_peer_port']")
+check "her tunnel's NAT-T peer port moved from $p0 into 20000-20100 ($port)" \
+	test "$port" -ge 20000 -a "$port" -le 20100
+expect "nat_changes = 1" 1 "$(tunnel_of alice "['ipsec']['nat_changes']")"
+expect "the binding did not move (mark, reqid)" "$bind0" \
+	"$(tunnel_of alice "['ipsec']['bound_mark']") $(tunnel_of alice "['ipsec']['bound_reqid']")"
+check "a tunnel-nat event for tunnel $a_tid with the new port" wait_until 5 \
+	grep -q "^tunnel-nat tunnel $a_tid .* natt_peer_port $port nat_changes 1\$" "$LNS_RUN/monitor.log"
+kill "$mon" 2>/dev/null
+diag "$(grep -v '^session\|^tunnel-add' "$LNS_RUN/monitor.log")"
+check "l2tpfastd logged the rebinding" \
+	grep -q "NAT rebinding: .* from $NAT_IP:$p0 to $NAT_IP:$port" "$LNS_RUN/lns.log"
+for k in 2 3; do
+	expect "${USERS[$k]}: no NAT change" 0 "$(tunnel_of "${USERS[$k]}" "['ipsec']['nat_changes']")"
+done
+r0=$(rx_of alice)
+check "$N more pings from client 1, none lost" \
+	ip netns exec lf-n1 ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+expect "...counted exactly" "$N" $(($(rx_of alice) - r0))
+
+# --- 3: one of them goes, and comes back ----------------------------------
 echo "# --- client 2 terminates --- (${SECONDS} s)"
 hang_up 2
 check "bob's tunnel is gone within 5 s" wait_for 5 2 n_gw_tunnels
@@ -164,7 +215,38 @@ for k in 1 2 3; do
 	check "client $k pings" say ip netns exec "lf-n$k" ping -q -c 3 -i 0.05 -W 2 10.1.20.30
 done
 
+# --- 4: charon restarts on the gateway -------------------------------------
+echo "# --- charon restarts on the gateway --- (${SECONDS} s)"
+# Gone once its pid file is (an orphan's zombie would answer kill -0).
+gw_charon_stop() {
+	local f=$LNS_RUN/run-$NS_S/charon.pid
+	kill "$(cat "$f")" && wait_until 20 test ! -e "$f"
+}
+check "the gateway's charon stops (SIGTERM: its SAs deleted)" gw_charon_stop
+check "every tunnel goes with its SA within 5 s" wait_for 5 0 n_gw_tunnels
+gw_charon_again() { ipsec_charon "$NS_S" && swanctl_ns "$NS_S" --load-all >/dev/null; }
+check "charon starts again, the shipped configuration loaded" gw_charon_again
 for k in 1 2 3; do
+	hang_up "$k"
+done
+for k in 1 2; do
+	check "client $k dials again (${USERS[$k]})" up "$k"
+done
+expect "two sessions" 2 "$(n_sessions)"
+gw_in=$(ip -n "$NS_S" xfrm state list dst "$SRV2_IP" proto esp | awk '$1 == "proto" {print $4}')
+for k in 1 2; do
+	u=${USERS[$k]}
+	spi=$(printf '0x%08x' "$(tunnel_of "$u" "['ipsec']['spi_in']")")
+	check "$u's tunnel came through an SA of the new charon ($spi)" grep -qx "$spi" <<<"$gw_in"
+	r0=$(rx_of "$u")
+	check "client $k: $N pings" ip netns exec "lf-n$k" ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+	expect "...counted exactly on $u's session, nothing dropped for binding" "$N 0 0" \
+		"$(($(rx_of "$u") - r0)) $(tunnel_of "$u" "['counters']['rx_drops_binding']") $(tunnel_of "$u" "['counters']['tx_drops_binding']")"
+done
+check "their marks differ" test "$(tunnel_of alice "['ipsec']['bound_mark']")" != \
+	"$(tunnel_of bob "['ipsec']['bound_mark']")"
+
+for k in 1 2; do
 	hang_up "$k"
 done
 check "no tunnel left on the gateway" wait_for 10 0 n_gw_tunnels

@@ -873,6 +873,48 @@ static void test_restart_marks(void)
 	model_lns_stop(lns);
 }
 
+/*
+ * Without IPsec, the peer's port moves (its NAT's new mapping, RFC 3193):
+ * the tunnel follows a control message with its ids and the next Ns from
+ * the new port, never one that is not the next (a replay, a guess).
+ */
+static void test_floating_port(void)
+{
+	struct peer p, stranger;
+	struct ctrl_out o;
+	struct tunnel *t;
+	struct lns *lns;
+	int up, zlbs;
+
+	model_reset();
+	lns = model_lns_start(conf_small);
+	if (!lns)
+		return;
+	peer_init(&p, "198.51.100.7", 1701, lns, 5);
+	up = !establish(lns, &p) && call(lns, &p, 21) != 0;
+	t = lns->tunnels;
+	/* Same ids and address, from another port, but an Ns already used. */
+	stranger = p;
+	stranger.addr.sin_port = htons(40999);
+	stranger.ns = (uint16_t)(p.ns - 1);
+	ctrl_begin(&o, MSG_HELLO, p.lns_tunnel_id, 0);
+	peer_send(&stranger, &o);
+	model_pump(lns);
+	ok(up && t == lns->tunnels && ntohs(t->peer.sin_port) == 1701 &&
+	   model.fd[t->fd].peer.sin_port == htons(1701),
+	   "floating port: a message with the tunnel's ids from another port, not the next Ns, moves nothing");
+	p.addr.sin_port = htons(41000);
+	ctrl_begin(&o, MSG_HELLO, p.lns_tunnel_id, 0);
+	peer_send(&p, &o);
+	model_pump(lns);
+	zlbs = peer_recv(&p, NULL) == 0;
+	ok(ntohs(t->peer.sin_port) == 41000 &&
+	   model.fd[t->fd].peer.sin_port == htons(41000) && zlbs &&
+	   t->state == T_ESTABLISHED && t->n_sessions == 1,
+	   "... its next one (HELLO, Ns as expected) from the new port: followed, acknowledged there, the session kept");
+	model_lns_stop(lns);
+}
+
 int main(void)
 {
 	log_open(1, getenv("LNS_DRIVER_DEBUG") != NULL);
@@ -899,6 +941,7 @@ int main(void)
 	test_sa_gone();
 	test_nat_marks();
 	test_restart_marks();
+	test_floating_port();
 	model_cleanup();
 	printf("1..%d\n# lns-driver: %d passed, %d failed\n", n_test, n_test - n_fail, n_fail);
 	return n_fail != 0;

@@ -98,6 +98,12 @@ int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *pe
 	return fd;
 }
 
+int sys_udp_reconnect(int fd, const struct sockaddr_in *peer)
+{
+	model.fd[fd].peer = *peer;
+	return 0;
+}
+
 ssize_t sys_recv(int fd, void *buf, size_t len, struct sockaddr_in *from,
 		 struct in_addr *to, uint32_t *mark)
 {

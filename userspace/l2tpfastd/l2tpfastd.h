@@ -137,6 +137,8 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 		  struct in_addr to, uint32_t mark, const struct ctrl_msg *m,
 		  const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
+void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
+		    uint32_t mark, const uint8_t *buf, size_t len);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);

@@ -218,10 +218,11 @@ static void listen_input(struct lns *lns)
 			tunnel_sccrq(lns, &from, to,
 				     mark & lns->gen->cfg.ipsec_mark_mask, m,
 				     buf, (size_t)n);
-		else if (!m->zlb)
-			log_msg(LOG_DEBUG, "%s:%u: %s for tunnel %u on the listening socket; dropped",
-				inet_ntoa(from.sin_addr), ntohs(from.sin_port),
-				msg_type_name(m->type), m->tunnel_id);
+		else if (m->tunnel_id && !m->zlb && !lns->stopping)
+			/* Its peer's port moved? tunnel_floated() decides. */
+			tunnel_floated(lns, &from,
+				       mark & lns->gen->cfg.ipsec_mark_mask,
+				       buf, (size_t)n);
 	}
 	free(m);
 }

@@ -83,6 +83,11 @@ int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *pe
 	return fd;
 }
 
+int sys_udp_reconnect(int fd, const struct sockaddr_in *peer)
+{
+	return connect(fd, (const struct sockaddr *)peer, sizeof(*peer));
+}
+
 static void recv_cmsgs(struct msghdr *mh, struct in_addr *to, uint32_t *mark)
 {
 	struct cmsghdr *c;

@@ -32,6 +32,8 @@ int sys_udp_listen(const struct sockaddr_in *local);
  */
 int sys_udp_tunnel(const struct sockaddr_in *local, const struct sockaddr_in *peer,
 		   uint32_t mark);
+/* The tunnel's socket follows its peer to @peer (connect again): 0 or -1. */
+int sys_udp_reconnect(int fd, const struct sockaddr_in *peer);
 /*
  * One datagram: its length, -1 when there is none (errno EAGAIN) or on
  * error. @from, @to (the address it was sent to) and @mark (the mark it

@@ -849,6 +849,54 @@ static void tunnel_datagram(struct tunnel *t, const uint8_t *buf, size_t n,
 	tunnel_message(d, m, buf, n);
 }
 
+/*
+ * A control message for a tunnel came to the listening socket: from its
+ * peer's address but another port (its NAT gave it a new mapping, or it
+ * floats: RFC 3193). The tunnel follows only a message that proves to be
+ * its peer's: the tunnel's id, the peer's address and SA mark, a message
+ * (not a ZLB) with the very Ns expected next and an Nr acknowledging no
+ * more than was sent. l2tp_core's socket then sends to the new port. Data
+ * from a new endpoint never moves a tunnel (it reaches no tunnel socket).
+ */
+void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
+		    uint32_t mark, const uint8_t *buf, size_t len)
+{
+	int id = header_tunnel_id(buf, len);
+	struct tunnel *t = id > 0 ? tunnel_find_id(lns, (uint16_t)id) : NULL;
+	char was[sizeof(t->peer_str)];
+	struct ctrl_msg *m;
+	const char *why;
+
+	if (!t || t->dead || t->fd < 0 || t->state != T_ESTABLISHED ||
+	    t->mark != mark ||
+	    t->peer.sin_addr.s_addr != from->sin_addr.s_addr ||
+	    t->peer.sin_port == from->sin_port)
+		return;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return;
+	if (ctrl_parse(buf, len, tunnel_secret(t), m, &why) || m->zlb ||
+	    m->ns != t->rel.nr || rel_seq_lt(t->rel.ns, m->nr)) {
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: a message for it from port %u, not its next one: not followed",
+			    t->id, t->peer_id, t->peer_str, ntohs(from->sin_port));
+		free(m);
+		return;
+	}
+	if (sys_udp_reconnect(t->fd, from)) {
+		log_tunnel(LOG_WARNING, t, "cannot follow the peer to port %u: %s",
+			   ntohs(from->sin_port), strerror(errno));
+		free(m);
+		return;
+	}
+	memcpy(was, t->peer_str, sizeof(was));
+	t->peer = *from;
+	peer_str(from, t->peer_str, sizeof(t->peer_str));
+	log_tunnel(LOG_NOTICE, t, "the peer's port moved (was %s): its next control message came from the new one, followed",
+		   was);
+	tunnel_message(t, m, buf, len);
+	free(m);
+}
+
 void tunnel_input(struct tunnel *t)
 {
 	uint32_t mask = t->gen->cfg.ipsec_mark_mask, mark;

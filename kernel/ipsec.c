@@ -78,6 +78,8 @@ bool l2tpfast_sa_bind_reqid(struct l2tpfast_sa *sa, const struct xfrm_state *x)
  * or a rekey came from the new port). Not the first SA, not a change to or
  * from no UDP encapsulation, and not another client's SA (which an unbound
  * tunnel may see): only the local IKE daemon can make one, never a packet.
+ * Each is counted; it is told (true) at most once a second per tunnel, so
+ * two SAs of one client flapping between ports cannot flood the sync work.
  */
 bool l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
 			   u32 mark)
@@ -87,15 +89,18 @@ bool l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
 	bool nat = false;
 	u16 sport;
 
+	spin_lock_bh(&sa->lock);
 	e = READ_ONCE(x->encap);
 	sport = e ? ntohs(READ_ONCE(e->encap_sport)) : 0;
-	spin_lock_bh(&sa->lock);
 	if (sa->spi_in && sa->spi_in != spi)
 		sa->changes++;
 	if (sa->encap_sport && sport && sa->encap_sport != sport &&
 	    sa->reqid == x->props.reqid) {
 		sa->nat_changes++;
-		nat = true;
+		if (!sa->nat_told || time_after_eq(jiffies, sa->nat_told + HZ)) {
+			sa->nat_told = jiffies | 1;	/* 0: never */
+			nat = true;
+		}
 	}
 	WRITE_ONCE(sa->spi_in, spi);
 	sa->reqid = x->props.reqid;

@@ -46,6 +46,7 @@ struct l2tpfast_sa {
 	u16 encap_dport;
 	u32 changes;
 	u32 nat_changes;		/* encap_sport moved (NAT rebinding) */
+	unsigned long nat_told;		/* jiffies | 1 of the last one told */
 	u32 bind_mark;			/* within bind_mask; set before use */
 	u32 bind_mask;			/* 0: no mark bound */
 	u32 bind_reqid;			/* valid once bound_reqid is */

@@ -849,7 +849,8 @@ static void test_restart_marks(void)
 	static const char conf[] =
 		"[global]\nipsec required = yes\n"
 		"[lns default]\nip range = 10.9.0.10-10.9.0.19\n";
-	struct peer old, fresh;
+	struct peer old, fresh, again;
+	struct tunnel *t;
 	struct lns *lns;
 	int up;
 
@@ -860,8 +861,23 @@ static void test_restart_marks(void)
 	peer_init(&old, "203.0.113.2", 1701, lns, 7);
 	old.mark = 1;
 	up = !establish(lns, &old) && call(lns, &old, 10) != 0;
+	t = lns->tunnels;
 	if (up)
-		lns->tunnels->sa_spi_in = 0xc0ffee;	/* as xfrm.c learnt it */
+		t->sa_spi_in = 0xc0ffee;	/* as xfrm.c learnt it */
+	/* A rekey moved it to a new SA; the old one is gone. */
+	model.gone_spi = 0xc0ffee;
+	model.ipsec_spi = 0xbeef;
+	peer_init(&again, "203.0.113.2", 1701, lns, 8);
+	again.mark = 1;
+	peer_sccrq(&again);
+	model_pump(lns);
+	ok(up && lns->n_tunnels == 1 && lns->tunnels == t && t->probing &&
+	   t->sa_spi_in == 0xbeef,
+	   "an SCCRQ with a live tunnel's mark after its rekey (its last SA gone, the new one there): probed, not torn down");
+	model_advance(lns, 20000);
+	model.ipsec_spi = 0;
+	if (lns->n_tunnels == 1 && lns->tunnels == t)
+		t->sa_spi_in = 0xc0ffee;
 	model.gone_spi = 0xc0ffee;			/* charon went */
 	peer_init(&fresh, "203.0.113.2", 1701, lns, 9);
 	fresh.mark = 1;					/* the new charon's first */
@@ -875,8 +891,9 @@ static void test_restart_marks(void)
 
 /*
  * Without IPsec, the peer's port moves (its NAT's new mapping, RFC 3193):
- * the tunnel follows a control message with its ids and the next Ns from
- * the new port, never one that is not the next (a replay, a guess).
+ * the tunnel follows, once its own messages go unacknowledged, a control
+ * message with its ids and the next Ns from the new port; never one that
+ * is not the next (a replay, a guess), nor any while the old path works.
  */
 static void test_floating_port(void)
 {
@@ -884,7 +901,7 @@ static void test_floating_port(void)
 	struct ctrl_out o;
 	struct tunnel *t;
 	struct lns *lns;
-	int up, zlbs;
+	int up, moved;
 
 	model_reset();
 	lns = model_lns_start(conf_small);
@@ -893,25 +910,34 @@ static void test_floating_port(void)
 	peer_init(&p, "198.51.100.7", 1701, lns, 5);
 	up = !establish(lns, &p) && call(lns, &p, 21) != 0;
 	t = lns->tunnels;
-	/* Same ids and address, from another port, but an Ns already used. */
+	/* The very next Ns, from another port, while the old path works. */
 	stranger = p;
 	stranger.addr.sin_port = htons(40999);
-	stranger.ns = (uint16_t)(p.ns - 1);
 	ctrl_begin(&o, MSG_HELLO, p.lns_tunnel_id, 0);
 	peer_send(&stranger, &o);
 	model_pump(lns);
 	ok(up && t == lns->tunnels && ntohs(t->peer.sin_port) == 1701 &&
 	   model.fd[t->fd].peer.sin_port == htons(1701),
-	   "floating port: a message with the tunnel's ids from another port, not the next Ns, moves nothing");
+	   "floating port: the tunnel's ids and next Ns from another port while its peer answers: not followed");
+	/* The peer's NAT forgets it: our HELLO goes unanswered, and again. */
+	model_advance(lns, 65000);
+	model_advance(lns, 3000);
+	stranger.ns = (uint16_t)(p.ns - 1);
+	ctrl_begin(&o, MSG_HELLO, p.lns_tunnel_id, 0);
+	peer_send(&stranger, &o);
+	model_pump(lns);
+	ok(t == lns->tunnels && ntohs(t->peer.sin_port) == 1701 && t->rel.n_txq &&
+	   t->rel.txq[0].tries >= 1,
+	   "... its HELLO unanswered and sent again, a message from another port with an Ns already used: not followed");
 	p.addr.sin_port = htons(41000);
 	ctrl_begin(&o, MSG_HELLO, p.lns_tunnel_id, 0);
 	peer_send(&p, &o);
 	model_pump(lns);
-	zlbs = peer_recv(&p, NULL) == 0;
-	ok(ntohs(t->peer.sin_port) == 41000 &&
-	   model.fd[t->fd].peer.sin_port == htons(41000) && zlbs &&
-	   t->state == T_ESTABLISHED && t->n_sessions == 1,
-	   "... its next one (HELLO, Ns as expected) from the new port: followed, acknowledged there, the session kept");
+	moved = ntohs(t->peer.sin_port) == 41000 &&
+		model.fd[t->fd].peer.sin_port == htons(41000);
+	ok(moved && peer_recv(&p, NULL) >= 0 && t->state == T_ESTABLISHED &&
+	   t->n_sessions == 1,
+	   "... the peer's next one (HELLO, Ns as expected) from its new port: followed, answered there, the session kept");
 	model_lns_stop(lns);
 }
 

@@ -252,7 +252,8 @@ int sys_net_set(struct lns *lns, int required, uint16_t port)
 int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid)
 {
 	(void)t;
-	*spi_in = *reqid = 0;
+	*spi_in = model.ipsec_spi;
+	*reqid = 0;
 	return 0;
 }
 

@@ -56,6 +56,7 @@ struct model {
 	int net_required, net_calls;	/* l2tpfast's IPsec switch, as last set */
 	uint16_t net_port;
 	uint32_t gone_spi;		/* the kernel has no SA of this SPI */
+	uint32_t ipsec_spi;		/* what l2tpfast shows as spi_in */
 };
 
 extern struct model model;

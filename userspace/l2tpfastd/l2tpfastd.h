@@ -138,7 +138,7 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 		  const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
 void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
-		    uint32_t mark, const uint8_t *buf, size_t len);
+		    struct in_addr to, const uint8_t *buf, size_t len);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);

@@ -70,8 +70,9 @@ int sys_net_set(struct lns *lns, int required, uint16_t port);
  */
 int sys_tunnel_ipsec(struct tunnel *t, uint32_t *spi_in, uint32_t *reqid);
 /*
- * Is the inbound SA @t's packets last came through (t->sa_spi_in) gone from
- * the kernel? 1 if so; 0 if it is there or nothing is known (xfrm.c).
+ * Is the inbound SA @t's packets last came through (t->sa_spi_in, learnt
+ * again first: tunnel_learn_sa) gone from the kernel? 1 if so; 0 if it is
+ * there or nothing is known (xfrm.c).
  */
 int sys_tunnel_sa_gone(struct tunnel *t);
 

@@ -576,6 +576,13 @@ void tunnel_learn_sa(struct tunnel *t)
 		t->sa_reqid = reqid;
 }
 
+/* Is the SA its packets came through last (a rekey may have moved it) gone? */
+static int tunnel_sa_gone(struct tunnel *t)
+{
+	tunnel_learn_sa(t);
+	return sys_tunnel_sa_gone(t);
+}
+
 static void scccn(struct tunnel *t, const struct ctrl_msg *m)
 {
 	const char *secret = tunnel_secret(t);
@@ -708,8 +715,15 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 
 	if (mark != t->mark) {
 		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
-	} else if (mark && t->state != T_CLOSING &&
-		   sys_tunnel_sa_gone(t)) {
+	} else if (t->state == T_CLOSING) {
+		/* Its peer is done with it: the address and port are free. */
+		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer: closed at once");
+		tunnel_destroy(t);
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
+	} else if (now < t->probe_ok_ms) {
+		/* The peer answered a probe lately: it keeps several tunnels. */
+		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
+	} else if (mark && tunnel_sa_gone(t)) {
 		/*
 		 * Its client's SA is gone, and a new client has its mark: the
 		 * IKE daemon restarted and gives marks and reqids from 1
@@ -719,14 +733,6 @@ static void tunnel_new_sccrq(struct tunnel *t, const struct ctrl_msg *m,
 		log_tunnel(LOG_NOTICE, t, "IPsec SA gone (SPI in 0x%08x) and a new client has its mark 0x%x (the IKE daemon restarted?): tearing down at once",
 			   t->sa_spi_in, mark);
 		tunnel_destroy(t);
-		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
-	} else if (t->state == T_CLOSING) {
-		/* Its peer is done with it: the address and port are free. */
-		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer: closed at once");
-		tunnel_destroy(t);
-		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
-	} else if (now < t->probe_ok_ms) {
-		/* The peer answered a probe lately: it keeps several tunnels. */
 		tunnel_sccrq(lns, &peer, local, mark, m, buf, len);
 	} else if (!t->probing) {
 		log_tunnel(LOG_INFO, t, "a new SCCRQ from the peer's address and port: HELLO to see whether this tunnel is still its");
@@ -852,14 +858,29 @@ static void tunnel_datagram(struct tunnel *t, const uint8_t *buf, size_t n,
 /*
  * A control message for a tunnel came to the listening socket: from its
  * peer's address but another port (its NAT gave it a new mapping, or it
- * floats: RFC 3193). The tunnel follows only a message that proves to be
- * its peer's: the tunnel's id, the peer's address and SA mark, a message
+ * floats: RFC 3193). L2TPv2 control messages are not authenticated, so the
+ * tunnel follows only when the old path is dead (a message of ours went
+ * unacknowledged and was sent again) and for a message that proves to be
+ * its peer's: the tunnel's id, the peer's address, our address, a message
  * (not a ZLB) with the very Ns expected next and an Nr acknowledging no
  * more than was sent. l2tp_core's socket then sends to the new port. Data
  * from a new endpoint never moves a tunnel (it reaches no tunnel socket).
+ * Never under IPsec: NAT-T moves only the outer UDP port of ESP, and a
+ * port outside the SA's selectors would leave in cleartext.
  */
+static int tunnel_may_float(const struct tunnel *t,
+			    const struct sockaddr_in *from, struct in_addr to)
+{
+	return !t->dead && t->fd >= 0 && t->state == T_ESTABLISHED &&
+	       !t->mark && !t->sa_spi_in && !t->gen->cfg.ipsec_required &&
+	       t->local.sin_addr.s_addr == to.s_addr &&
+	       t->peer.sin_addr.s_addr == from->sin_addr.s_addr &&
+	       t->peer.sin_port != from->sin_port &&
+	       t->rel.n_txq && t->rel.txq[0].tries >= 1;
+}
+
 void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
-		    uint32_t mark, const uint8_t *buf, size_t len)
+		    struct in_addr to, const uint8_t *buf, size_t len)
 {
 	int id = header_tunnel_id(buf, len);
 	struct tunnel *t = id > 0 ? tunnel_find_id(lns, (uint16_t)id) : NULL;
@@ -867,10 +888,7 @@ void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
 	struct ctrl_msg *m;
 	const char *why;
 
-	if (!t || t->dead || t->fd < 0 || t->state != T_ESTABLISHED ||
-	    t->mark != mark ||
-	    t->peer.sin_addr.s_addr != from->sin_addr.s_addr ||
-	    t->peer.sin_port == from->sin_port)
+	if (!t || !tunnel_may_float(t, from, to))
 		return;
 	m = malloc(sizeof(*m));
 	if (!m)

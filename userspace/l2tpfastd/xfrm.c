@@ -54,6 +54,12 @@
 #define SA_CHECK_RETRY_MS	5000	/* the SA dump failed: again then */
 #define SA_GONE_CLOSE_MS	300	/* StopCCN's chance before the tunnel goes */
 #define XFRM_RX_BUDGET		64	/* reads per wakeup */
+/*
+ * Mapping events looked at per second: the kernel sends one per packet
+ * from a new port until the SA moves, and an on-path attacker can make
+ * the port alternate (the outer UDP header is not authenticated).
+ */
+#define MAPPINGS_PER_SEC	20
 
 struct xfrm_watch {
 	struct nl_sock *ev;	/* the events */
@@ -64,6 +70,8 @@ struct xfrm_watch {
 	unsigned long events;	/* since the last check, for the log */
 	uint32_t mapped_spi;	/* the last NAT rebinding logged */
 	uint16_t mapped_sport;
+	uint64_t mapping_sec;	/* mapping events looked at this second */
+	int mapping_n;
 };
 
 static void arm(struct lns *lns, uint64_t delay_ms)
@@ -92,6 +100,12 @@ static void on_mapping(struct lns *lns, const struct xfrm_user_mapping *m)
 
 	if (!x || (x->mapped_spi == spi && x->mapped_sport == m->new_sport))
 		return;
+	if (sys_now_ms() / 1000 != x->mapping_sec) {
+		x->mapping_sec = sys_now_ms() / 1000;
+		x->mapping_n = 0;
+	}
+	if (++x->mapping_n > MAPPINGS_PER_SEC)
+		return;
 	x->mapped_spi = spi;
 	x->mapped_sport = m->new_sport;
 	if (m->id.family == AF_INET) {
@@ -101,13 +115,13 @@ static void on_mapping(struct lns *lns, const struct xfrm_user_mapping *m)
 	for (t = lns->tunnels; t; t = t->next) {
 		if (t->state == T_CLOSING || !t->sa_reqid || t->sa_reqid != m->reqid)
 			continue;
-		log_tunnel(LOG_NOTICE, t, "NAT rebinding: the client's NAT moved its IPsec SA (SPI 0x%08x, reqid %u) from %s:%u to %s:%u; the tunnel carries on",
-			   spi, m->reqid, from, ntohs(m->old_sport), to,
-			   ntohs(m->new_sport));
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: NAT rebinding: the client's NAT moved its IPsec SA (SPI 0x%08x, reqid %u) from %s:%u to %s:%u; the tunnel carries on",
+			    t->id, t->peer_id, t->peer_str, spi, m->reqid,
+			    from, ntohs(m->old_sport), to, ntohs(m->new_sport));
 		told = 1;
 	}
 	if (!told)
-		log_msg(LOG_NOTICE, "NAT rebinding: IPsec SA 0x%08x (reqid %u) moved from %s:%u to %s:%u (no tunnel of ours through it yet)",
+		log_limited(LOG_NOTICE, "NAT rebinding: IPsec SA 0x%08x (reqid %u) moved from %s:%u to %s:%u (no tunnel of ours through it yet)",
 			spi, m->reqid, from, ntohs(m->old_sport), to,
 			ntohs(m->new_sport));
 }
@@ -377,8 +391,13 @@ int xfrm_tunnel_sa_gone(struct lns *lns, const struct tunnel *t)
 	local = nl_addr_build(AF_INET, &t->local.sin_addr, 4);
 	if (!local)
 		return 0;
-	/* The inbound SA is unmarked (the shipped configuration: mark_in on its policy). */
-	err = xfrmnl_sa_get_kernel(x->dump, local, t->sa_spi_in, IPPROTO_ESP, 0, 0, &sa);
+	/*
+	 * Looked up with the tunnel's mark: it finds the inbound SA unmarked
+	 * (the shipped configuration: mark_in on its policy) or marked with
+	 * it (mark_in_sa).
+	 */
+	err = xfrmnl_sa_get_kernel(x->dump, local, t->sa_spi_in, IPPROTO_ESP,
+				   t->mark, 0xffffffffu, &sa);
 	nl_addr_put(local);
 	if (!err) {
 		xfrmnl_sa_put(sa);

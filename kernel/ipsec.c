@@ -97,7 +97,8 @@ bool l2tpfast_sa_rx_change(struct l2tpfast_sa *sa, const struct xfrm_state *x,
 	if (sa->encap_sport && sport && sa->encap_sport != sport &&
 	    sa->reqid == x->props.reqid) {
 		sa->nat_changes++;
-		if (!sa->nat_told || time_after_eq(jiffies, sa->nat_told + HZ)) {
+		if (!sa->nat_told ||
+		    !time_in_range(jiffies, sa->nat_told, sa->nat_told + HZ)) {
 			sa->nat_told = jiffies | 1;	/* 0: never */
 			nat = true;
 		}

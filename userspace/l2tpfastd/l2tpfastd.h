@@ -65,6 +65,8 @@ struct tunnel {
 	uint64_t sccrp_again_ms;	/* the SCCRP last sent for its SCCRQ again */
 	uint64_t probe_ms;	/* a HELLO asks whether the peer still has it */
 	uint64_t n_rx, probe_rx;	/* messages from the peer; when probed */
+	uint64_t float_rx;		/* n_rx when float_misses counted last */
+	int float_misses;		/* wrong candidates from a new port */
 	int probing, probe_sends;
 	uint64_t probe_ok_ms;	/* it did: other tunnels from there until then */
 	int dead;		/* torn down; freed once the event batch is done */
@@ -138,7 +140,8 @@ void tunnel_sccrq(struct lns *lns, const struct sockaddr_in *from,
 		  const uint8_t *buf, size_t len);
 void tunnel_input(struct tunnel *t);
 void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
-		    struct in_addr to, const uint8_t *buf, size_t len);
+		    struct in_addr to, uint32_t mark, const uint8_t *buf,
+		    size_t len);
 void tunnel_timer(struct tunnel *t, uint64_t now);
 void tunnel_send(struct tunnel *t, struct ctrl_out *o);
 void tunnel_stop(struct tunnel *t, uint16_t result, const char *why);

@@ -220,7 +220,9 @@ static void listen_input(struct lns *lns)
 				     buf, (size_t)n);
 		else if (m->tunnel_id && !m->zlb && !lns->stopping)
 			/* Its peer's port moved? tunnel_floated() decides. */
-			tunnel_floated(lns, &from, to, buf, (size_t)n);
+			tunnel_floated(lns, &from, to,
+				       mark & lns->gen->cfg.ipsec_mark_mask,
+				       buf, (size_t)n);
 	}
 	free(m);
 }

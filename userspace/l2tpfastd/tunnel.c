@@ -860,58 +860,89 @@ static void tunnel_datagram(struct tunnel *t, const uint8_t *buf, size_t n,
  * peer's address but another port (its NAT gave it a new mapping, or it
  * floats: RFC 3193). L2TPv2 control messages are not authenticated, so the
  * tunnel follows only when the old path is dead (a message of ours went
- * unacknowledged and was sent again) and for a message that proves to be
- * its peer's: the tunnel's id, the peer's address, our address, a message
- * (not a ZLB) with the very Ns expected next and an Nr acknowledging no
- * more than was sent. l2tp_core's socket then sends to the new port. Data
- * from a new endpoint never moves a tunnel (it reaches no tunnel socket).
- * Never under IPsec: NAT-T moves only the outer UDP port of ESP, and a
- * port outside the SA's selectors would leave in cleartext.
+ * unacknowledged and was sent again: if none is out, a HELLO is sent on
+ * the old path first, and a live peer answers it there) and for a message
+ * that proves to be its peer's: the tunnel's id, the peer's address, our
+ * address, no SA mark, not a ZLB, the very Ns expected next and an Nr
+ * acknowledging no more than was sent; FLOAT_GUESSES wrong ones and it
+ * follows nothing more until the peer is heard on the tunnel's socket.
+ * l2tp_core's socket then sends to the new port, and what is still
+ * unacknowledged goes there at once with its retries back. Data from a new
+ * endpoint never moves a tunnel (it reaches no tunnel socket). Never under
+ * IPsec: NAT-T moves only ESP's outer port, and a port outside the SA's
+ * selectors would leave in cleartext.
  */
+#define FLOAT_GUESSES	4
+
 static int tunnel_may_float(const struct tunnel *t,
-			    const struct sockaddr_in *from, struct in_addr to)
+			    const struct sockaddr_in *from, struct in_addr to,
+			    uint32_t mark)
 {
 	return !t->dead && t->fd >= 0 && t->state == T_ESTABLISHED &&
-	       !t->mark && !t->sa_spi_in && !t->gen->cfg.ipsec_required &&
+	       !mark && !t->mark && !t->sa_spi_in &&
+	       !t->gen->cfg.ipsec_required &&
 	       t->local.sin_addr.s_addr == to.s_addr &&
 	       t->peer.sin_addr.s_addr == from->sin_addr.s_addr &&
 	       t->peer.sin_port != from->sin_port &&
-	       t->rel.n_txq && t->rel.txq[0].tries >= 1;
+	       (t->float_misses < FLOAT_GUESSES || t->n_rx != t->float_rx);
 }
 
-void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
-		    struct in_addr to, const uint8_t *buf, size_t len)
+static int float_candidate(struct tunnel *t, const struct ctrl_msg *m)
 {
-	int id = header_tunnel_id(buf, len);
-	struct tunnel *t = id > 0 ? tunnel_find_id(lns, (uint16_t)id) : NULL;
-	char was[sizeof(t->peer_str)];
-	struct ctrl_msg *m;
-	const char *why;
+	if (!m->zlb && m->ns == t->rel.nr && !rel_seq_lt(t->rel.ns, m->nr))
+		return 1;
+	if (t->n_rx != t->float_rx) {	/* heard since: a fresh budget */
+		t->float_rx = t->n_rx;
+		t->float_misses = 0;
+	}
+	t->float_misses++;
+	return 0;
+}
 
-	if (!t || !tunnel_may_float(t, from, to))
-		return;
-	m = malloc(sizeof(*m));
-	if (!m)
-		return;
-	if (ctrl_parse(buf, len, tunnel_secret(t), m, &why) || m->zlb ||
-	    m->ns != t->rel.nr || rel_seq_lt(t->rel.ns, m->nr)) {
-		log_limited(LOG_NOTICE, "tunnel %u/%u %s: a message for it from port %u, not its next one: not followed",
-			    t->id, t->peer_id, t->peer_str, ntohs(from->sin_port));
-		free(m);
-		return;
-	}
-	if (sys_udp_reconnect(t->fd, from)) {
-		log_tunnel(LOG_WARNING, t, "cannot follow the peer to port %u: %s",
-			   ntohs(from->sin_port), strerror(errno));
-		free(m);
-		return;
-	}
+static void float_to(struct tunnel *t, const struct sockaddr_in *from)
+{
+	char was[sizeof(t->peer_str)];
+	int i;
+
 	memcpy(was, t->peer_str, sizeof(was));
 	t->peer = *from;
 	peer_str(from, t->peer_str, sizeof(t->peer_str));
 	log_tunnel(LOG_NOTICE, t, "the peer's port moved (was %s): its next control message came from the new one, followed",
 		   was);
-	tunnel_message(t, m, buf, len);
+	for (i = 0; i < t->rel.n_txq; i++)
+		t->rel.txq[i].tries = 0;
+	rel_resend(&t->rel);
+}
+
+void tunnel_floated(struct lns *lns, const struct sockaddr_in *from,
+		    struct in_addr to, uint32_t mark, const uint8_t *buf,
+		    size_t len)
+{
+	int id = header_tunnel_id(buf, len);
+	struct tunnel *t = id > 0 ? tunnel_find_id(lns, (uint16_t)id) : NULL;
+	struct ctrl_msg *m;
+	const char *why;
+
+	if (!t || !tunnel_may_float(t, from, to, mark))
+		return;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return;
+	if (ctrl_parse(buf, len, tunnel_secret(t), m, &why) ||
+	    !float_candidate(t, m)) {
+		log_limited(LOG_NOTICE, "tunnel %u/%u %s: a message for it from port %u, not its next one: not followed",
+			    t->id, t->peer_id, t->peer_str, ntohs(from->sin_port));
+	} else if (!t->rel.n_txq || t->rel.txq[0].tries < 1) {
+		/* Is the old path dead? A live peer answers there. */
+		if (!t->rel.n_txq)
+			send_hello(t);
+	} else if (sys_udp_reconnect(t->fd, from)) {
+		log_tunnel(LOG_WARNING, t, "cannot follow the peer to port %u: %s",
+			   ntohs(from->sin_port), strerror(errno));
+	} else {
+		float_to(t, from);
+		tunnel_message(t, m, buf, len);
+	}
 	free(m);
 }
 

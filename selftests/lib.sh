@@ -277,7 +277,10 @@ ppp_l2tpv2() {
 	return 1
 }
 
-# jq-less JSON reads: json_get JSON PY_EXPR (d is the parsed document).
+# JSON reads: json_get JSON PY_EXPR (d is the parsed document), for what jq
+# would make hard to read; the counters below use jq, which starts several
+# times faster than python under TCG (0.5 s against 0.9 s a call on 6.12,
+# 2.5 s against 5 s and more on the debug kernel).
 json_get() {
 	/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"
 }
@@ -285,14 +288,15 @@ json_get() {
 # l2tpfast's counter KEY of session SID of tunnel TID in netns NS.
 lf_session_counter() {
 	local ns=$1 tid=$2 sid=$3 key=$4
-	json_get "$(ip netns exec "$ns" l2tpfast-ctl show "$tid" --json)" \
-		"[s for t in d['tunnels'] for s in t['sessions'] if s['session_id'] == $sid][0]['counters']['$key']"
+	ip netns exec "$ns" l2tpfast-ctl show "$tid" --json |
+		jq -r --argjson sid "$sid" --arg key "$key" \
+			'first(.tunnels[].sessions[]? | select(.session_id == $sid)) | .counters[$key]'
 }
 
 lf_tunnel_counter() {
 	local ns=$1 tid=$2 key=$3
-	json_get "$(ip netns exec "$ns" l2tpfast-ctl show "$tid" --json)" \
-		"d['tunnels'][0]['counters']['$key']"
+	ip netns exec "$ns" l2tpfast-ctl show "$tid" --json |
+		jq -r --arg key "$key" '.tunnels[0].counters[$key]'
 }
 
 # wait_tracked NS TID SID: attach returns at once; l2tpfast learns the
@@ -310,5 +314,5 @@ wait_tracked() {
 # The kernel's own L2TP_ATTR_STATS value KEY for a session (SID 0: tunnel).
 kernel_counter() {
 	local ns=$1 tid=$2 sid=$3 key=$4
-	json_get "$(ip netns exec "$ns" l2tp-peer stats "$tid" "$sid")" "d['$key']"
+	ip netns exec "$ns" l2tp-peer stats "$tid" "$sid" | jq -r --arg key "$key" '.[$key]'
 }

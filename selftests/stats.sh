@@ -55,7 +55,7 @@ check "v3: last rx after the pings began ($ago ns ago, they began $since ns ago)
 
 check "reset tunnel 10" a l2tpfast-ctl reset 10
 expect "after reset: rx_packets 0" 0 "$(lf_session_counter "$NS_A" 10 1 rx_packets)"
-expect "after reset: idle shows never" None "$(lf_session_counter "$NS_A" 10 1 rx_last_ns_ago)"
+expect "after reset: idle shows never" null "$(lf_session_counter "$NS_A" 10 1 rx_last_ns_ago)"
 
 # --- PPP over L2TPv2: attach while PPP is up; compare deltas -------------
 check "L2TPv2 PPP pseudowire up (pppd both ends)" ppp_l2tpv2 30 40 3 4 1702 10.98.0

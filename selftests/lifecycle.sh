@@ -217,12 +217,15 @@ ping=$!
 trap 'kill "$ping" 2>/dev/null; ns_cleanup' EXIT
 # Tunnels on sockets of their own, attached by fd, closed and opened again
 # and again (a close races the unload), each with forged traffic at it.
+# The forgers' loops end by themselves once the flag file is gone (killing
+# a loop would leave its l2tp-blast running).
 churners=() blasters=()
+blasting=$(mktemp)
 for p in 1 2 3; do
 	ip netns exec "$NS_A" l2tp-peer churn "$IP_A:$((1760 + p))" "$IP_B:$((1760 + p))" \
 		"$((60 + p)):$((70 + p))" 0 >"/tmp/lf-churn-$p.out" 2>&1 &
 	churners+=($!)
-	ip netns exec "$NS_B" bash -c "while :; do
+	ip netns exec "$NS_B" bash -c "while [ -e $blasting ]; do
 		l2tp-blast $IP_B:$((1760 + p)) $IP_A:$((1760 + p)) $((60 + p)) 1 200 >/dev/null; sleep 0.1; done" &
 	blasters+=($!)
 done
@@ -237,7 +240,7 @@ for i in $(seq "$CYCLES"); do
 done
 diag "$CYCLES cycles in $(( $(date +%s) - start )) s"
 expect "$CYCLES cycles of attach, attach, rmmod, modprobe: no failure" 0 "$fails"
-kill "${blasters[@]}" 2>/dev/null
+rm -f "$blasting"
 kill -TERM "${churners[@]}" 2>/dev/null
 wait "${churners[@]}" "${blasters[@]}" 2>/dev/null
 churned=$(cat /tmp/lf-churn-[123].out)

@@ -281,6 +281,8 @@ ppp_l2tpv2() {
 # would make hard to read; the counters below use jq, which starts several
 # times faster than python under TCG (0.5 s against 0.9 s a call on 6.12,
 # 2.5 s against 5 s and more on the debug kernel).
+# Without jq every counter would read as "" and "unchanged" checks pass.
+command -v jq >/dev/null || { echo "Bail out! jq missing (make deps installs it)"; exit 1; }
 json_get() {
 	/usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" <<<"$1"
 }
@@ -290,13 +292,14 @@ lf_session_counter() {
 	local ns=$1 tid=$2 sid=$3 key=$4
 	ip netns exec "$ns" l2tpfast-ctl show "$tid" --json |
 		jq -r --argjson sid "$sid" --arg key "$key" \
-			'first(.tunnels[].sessions[]? | select(.session_id == $sid)) | .counters[$key]'
+			'first(.tunnels[].sessions[]? | select(.session_id == $sid)) | .counters |
+			 if has($key) then .[$key] else empty end'
 }
 
 lf_tunnel_counter() {
 	local ns=$1 tid=$2 key=$3
 	ip netns exec "$ns" l2tpfast-ctl show "$tid" --json |
-		jq -r --arg key "$key" '.tunnels[0].counters[$key]'
+		jq -r --arg key "$key" '.tunnels[0] // empty | .counters | if has($key) then .[$key] else empty end'
 }
 
 # wait_tracked NS TID SID: attach returns at once; l2tpfast learns the
@@ -314,5 +317,5 @@ wait_tracked() {
 # The kernel's own L2TP_ATTR_STATS value KEY for a session (SID 0: tunnel).
 kernel_counter() {
 	local ns=$1 tid=$2 sid=$3 key=$4
-	ip netns exec "$ns" l2tp-peer stats "$tid" "$sid" | jq -r --arg key "$key" '.[$key]'
+	ip netns exec "$ns" l2tp-peer stats "$tid" "$sid" | jq -r --arg key "$key" 'if has($key) then .[$key] else empty end'
 }

@@ -22,6 +22,10 @@ need_root
 # check on the debug kernel, where the rest takes ten minutes; the stock
 # 6.12 runs it all).
 PARTS=${L2TPFAST_LIFECYCLE:-all}
+case $PARTS in
+all|unload) ;;
+*) echo "Bail out! L2TPFAST_LIFECYCLE=$PARTS: all or unload"; exit 1 ;;
+esac
 CYCLES=${L2TPFAST_RMMOD_CYCLES:-40}
 # How often a tunnel is detached and attached, or made and closed, in a row.
 REATTACH=${L2TPFAST_REATTACH:-30}
@@ -214,13 +218,13 @@ check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
 # Until the cycles end (interrupted below).
 ip netns exec "$NS_B" ping -q -i 0.01 -w 3600 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
 ping=$!
-trap 'kill "$ping" 2>/dev/null; ns_cleanup' EXIT
+blasting=$(mktemp)
+trap 'rm -f "$blasting"; kill "$ping" 2>/dev/null; ns_cleanup' EXIT
 # Tunnels on sockets of their own, attached by fd, closed and opened again
 # and again (a close races the unload), each with forged traffic at it.
 # The forgers' loops end by themselves once the flag file is gone (killing
 # a loop would leave its l2tp-blast running).
 churners=() blasters=()
-blasting=$(mktemp)
 for p in 1 2 3; do
 	ip netns exec "$NS_A" l2tp-peer churn "$IP_A:$((1760 + p))" "$IP_B:$((1760 + p))" \
 		"$((60 + p)):$((70 + p))" 0 >"/tmp/lf-churn-$p.out" 2>&1 &

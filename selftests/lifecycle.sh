@@ -219,12 +219,13 @@ check "L2TPv3 pseudowire up again" l2tpv3_eth 10 20 1 2 1701 10.99.0
 ip netns exec "$NS_B" ping -q -i 0.01 -w 3600 10.99.0.1 >/tmp/lf-ping.out 2>&1 &
 ping=$!
 blasting=$(mktemp)
-trap 'rm -f "$blasting"; kill "$ping" 2>/dev/null; ns_cleanup' EXIT
+churners=()
+trap 'rm -f "$blasting"; kill "$ping" "${churners[@]}" 2>/dev/null; ns_cleanup' EXIT
 # Tunnels on sockets of their own, attached by fd, closed and opened again
 # and again (a close races the unload), each with forged traffic at it.
 # The forgers' loops end by themselves once the flag file is gone (killing
 # a loop would leave its l2tp-blast running).
-churners=() blasters=()
+blasters=()
 for p in 1 2 3; do
 	ip netns exec "$NS_A" l2tp-peer churn "$IP_A:$((1760 + p))" "$IP_B:$((1760 + p))" \
 		"$((60 + p)):$((70 + p))" 0 >"/tmp/lf-churn-$p.out" 2>&1 &

@@ -3,8 +3,9 @@
 #
 # l2tpfastd with many calls: tunnel authentication (Challenge / Challenge
 # Response from the auth file) and a hidden AVP in SCCRQ, one tunnel
-# carrying 3 sessions with exact per-session figures, 50 tunnels at once
-# from 50 xl2tpd clients, and the LNS without l2tpfast.ko.
+# carrying 3 sessions with exact per-session figures, one xl2tpd keeping
+# two tunnels from one address and port, 50 tunnels at once from 50
+# xl2tpd clients, and the LNS without l2tpfast.ko.
 #
 # xl2tpd makes one call per [lac], each in a tunnel of its own, so the
 # sessions-in-one-tunnel and challenge cases use selftests/l2tp-lac, a
@@ -138,6 +139,55 @@ kill "$lac_pid"
 check "StopCCN from l2tp-lac: the tunnel is gone" wait_for 20 0 n_tunnels
 check "... and its pppd" wait_for 20 0 n_server_pppd
 expect "kernel: no tunnel" "" "$(ip -n "$NS_S" l2tp show tunnel)"
+client_reset
+
+echo "# --- one xl2tpd, two tunnels from one address and port ---"
+# Debian's xl2tpd makes a tunnel per [lac], all from its one port, and
+# sends every tunnel's messages to the port it called, whatever port
+# answered (RFC 2661 8.1 lets the LNS answer from another). The second
+# tunnel shares the first's four-tuple; l2tpfast hands each packet to the
+# tunnel it names. (Only on 6.12: a 6.1 client's l2tp_core looks for a
+# session in the tunnel of whichever of its two sockets UDP picked, so one
+# of xl2tpd's tunnels would lose the LNS's data there, whatever the LNS.)
+check "the last tunnel's pppd is gone" wait_for 20 0 n_server_pppd
+printf '[global]\nport = 1790\n' >"$ETC_C/xl2tpd/two.conf"
+for x in a b; do
+	printf '\n[lac two%s]\nlns = %s\npppoptfile = /etc/ppp/options.two\nlength bit = yes\nautodial = yes\nredial = no\n' \
+		"$x" "$SRV_IP" >>"$ETC_C/xl2tpd/two.conf"
+done
+printf '%s\n' "${CLIENT_PPP[@]}" >"$ETC_C/ppp/options.two"
+ip netns exec "$NS_C" xl2tpd -D -c /etc/xl2tpd/two.conf -p "$LNS_RUN/xl2tpd-two.pid" \
+	-C "$LNS_RUN/xl2tpd-two.control" >"$LNS_RUN/xl2tpd-two.log" 2>&1 &
+if ! check "2 PPP sessions up" ppp_up "$NS_C" 2 60; then
+	diag "$(grep -v 'pppd\[' "$LNS_RUN/lns.log" | tail -12)"
+	diag "$(tail -12 "$LNS_RUN/xl2tpd-two.log")"
+fi
+sleep 1
+j=$(lns_json)
+expect "two tunnels, both from $CLI_IP:1790" "$CLI_IP:1790 $CLI_IP:1790" \
+	"$(json_get "$j" "' '.join(sorted(t['peer'] for t in d['tunnels']))")"
+expect "a session in each" "1 1" \
+	"$(json_get "$j" "' '.join(str(len(t['sessions'])) for t in d['tunnels'])")"
+expect "both tunnel sockets are $SRV_IP:1701 <-> $CLI_IP:1790" 2 \
+	"$(ip netns exec "$NS_S" ss -uan state established | grep -c "$SRV_IP:1701 *$CLI_IP:1790")"
+ok_all=1
+for ifc in $(ip -n "$NS_C" -4 -o addr show | awk '/ ppp[0-9]+ / {print $2}'); do
+	addr=$(ip -n "$NS_C" -4 -o addr show dev "$ifc" | awk '{split($4, a, "/"); print a[1]}')
+	sel="[s for t in d['tunnels'] for s in t['sessions'] if s['address'] == '$addr'][0]['counters']"
+	b=$(lns_json)
+	ip netns exec "$NS_C" ping -q -c "$N" -i 0.05 -W 2 -I "$ifc" 10.1.30.1 >/dev/null || ok_all=0
+	a=$(lns_json)
+	for key in rx_packets tx_packets; do
+		d=$(( $(json_get "$a" "$sel['$key']") - $(json_get "$b" "$sel['$key']") ))
+		[ "$d" = "$N" ] || { ok_all=0; diag "$ifc ($addr): $key +$d, want +$N"; }
+	done
+done
+check "$N pings through each tunnel: exactly +$N rx and +$N tx on its session" test "$ok_all" = 1
+expect "nothing dropped for binding" "0 0" \
+	"$(json_get "$(lns_json)" "' '.join(str(t['counters']['rx_drops_binding']) for t in d['tunnels'])")"
+check "xl2tpd ends (SIGTERM: StopCCN for both)" kill -TERM "$(cat "$LNS_RUN/xl2tpd-two.pid")"
+check "both tunnels go" wait_for 20 0 n_tunnels
+check "... and their pppd" wait_for 20 0 n_server_pppd
 client_reset
 
 echo "# --- $TUNNELS tunnels at once, one xl2tpd each ---"

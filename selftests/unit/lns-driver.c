@@ -632,10 +632,46 @@ static void test_sequencing(void)
 }
 
 /*
+ * A second SCCRQ from @p's address and port (@second): it lands on @p's
+ * tunnel's socket, which probes @p; @p answers, and the SCCRQ again
+ * makes a tunnel. What the LNS answered @second, -1 for nothing.
+ */
+static int second_sccrq(struct lns *lns, struct peer *p, struct peer *second)
+{
+	int i, got = -1;
+
+	peer_sccrq(second);
+	model_pump(lns);
+	peer_recv(p, NULL);
+	peer_zlb(p);
+	model_pump(lns);
+	for (i = 0; i < 3 && got < 0; i++) {
+		model_advance(lns, 400);
+		peer_sccrq(second);
+		model_pump(lns);
+		got = peer_recv(second, NULL);
+	}
+	return got;
+}
+
+static struct tunnel *tunnel_of_peer(struct lns *lns, uint16_t peer_id)
+{
+	static struct tunnel none;
+	struct tunnel *t;
+
+	for (t = lns->tunnels; t; t = t->next)
+		if (t->peer_id == peer_id)
+			return t;
+	memset(&none, 0, sizeof(none));
+	return &none;
+}
+
+/*
  * 'ipsec required = yes': l2tpfast.ko's switch set before anything is
  * listened to, start-up stopped when it cannot be; a tunnel l2tpfast cannot
  * attach is refused; a second tunnel from one peer address and port gets a
- * StopCCN instead of an answer from an ephemeral port; SIGHUP turns the
+ * StopCCN instead of an answer from an ephemeral port (without IPsec: the
+ * same four-tuple with l2tpfast.ko, else a port of its own); SIGHUP turns the
  * switch as the file says, and keeps the running configuration when the
  * switch cannot be turned on.
  */
@@ -649,7 +685,7 @@ static void test_ipsec_required(void)
 		"[lns default]\nip range = 10.9.0.10-10.9.0.13\n";
 	struct lns *lns;
 	struct peer p, second;
-	int i, got = -1;
+	int got;
 
 	model_reset();
 	model.fail_net = 1;
@@ -684,17 +720,7 @@ static void test_ipsec_required(void)
 	ok(!establish(lns, &p) && model.attached == 1, "... attached, the next one is established");
 	second = p;
 	second.tunnel_id = 33;
-	peer_sccrq(&second);		/* lands on the tunnel's socket: a probe */
-	model_pump(lns);
-	peer_recv(&p, NULL);
-	peer_zlb(&p);			/* answered: the peer keeps several */
-	model_pump(lns);
-	for (i = 0; i < 3 && got < 0; i++) {
-		model_advance(lns, 400);
-		peer_sccrq(&second);
-		model_pump(lns);
-		got = peer_recv(&second, NULL);
-	}
+	got = second_sccrq(lns, &p, &second);
 	ok(got == MSG_STOPCCN && lns->n_tunnels == 1 && model.n_open == 2 &&
 	   second.lns.sin_port == htons(1701),
 	   "ipsec required: a second tunnel from the same address and port gets a StopCCN from port 1701, no socket of its own");
@@ -711,28 +737,70 @@ static void test_ipsec_required(void)
 	   "SIGHUP to 'yes': the switch is turned on");
 	model_lns_stop(lns);
 
-	/* Without IPsec a second tunnel still answers from a port of its own. */
+	/*
+	 * Without IPsec, with l2tpfast.ko, a second tunnel from one address
+	 * and port answers from 1701 too: xl2tpd sends every tunnel's
+	 * messages to the port it called first. Either tunnel's messages may
+	 * come to the other's socket, and go to the tunnel they name.
+	 */
 	model_reset();
 	lns = model_lns_start(conf_no);
 	peer_init(&p, "198.51.100.34", 1701, lns, 34);
 	establish(lns, &p);
 	second = p;
 	second.tunnel_id = 35;
-	peer_sccrq(&second);
+	got = second_sccrq(lns, &p, &second);
+	ok(got == MSG_SCCRP && lns->n_tunnels == 2 && model.n_open == 3 &&
+	   second.lns.sin_port == htons(1701),
+	   "ipsec required = no, l2tpfast.ko there: the second tunnel's SCCRP comes from 1701, a socket of its own with the first's four-tuple");
+	peer_scccn(&second);
 	model_pump(lns);
-	peer_recv(&p, NULL);
-	peer_zlb(&p);
-	model_pump(lns);
-	got = -1;
-	for (i = 0; i < 3 && got < 0; i++) {
-		model_advance(lns, 400);
-		peer_sccrq(&second);
-		model_pump(lns);
-		got = peer_recv(&second, NULL);
-	}
+	peer_recv(&second, NULL);
+	ok(lns->n_tunnels == 2 && lns->tunnels->state == T_ESTABLISHED &&
+	   lns->tunnels->next->state == T_ESTABLISHED && model.attached == 2,
+	   "... both established and attached");
+	ok(call(lns, &p, 7) && tunnel_of_peer(lns, 34)->n_sessions == 1 &&
+	   !tunnel_of_peer(lns, 35)->n_sessions,
+	   "... the first tunnel's ICRQ, read off the second's socket (UDP picks the newest), makes its session");
+	ok(call(lns, &second, 8) && tunnel_of_peer(lns, 35)->n_sessions == 1,
+	   "... and the second's its own");
+	model_lns_stop(lns);
+
+	/* The same with a tunnel l2tpfast cannot attach: refused. */
+	model_reset();
+	lns = model_lns_start(conf_no);
+	peer_init(&p, "198.51.100.36", 1701, lns, 36);
+	establish(lns, &p);
+	second = p;
+	second.tunnel_id = 37;
+	model.fail_attach = 1;
+	got = second_sccrq(lns, &p, &second);
+	ok(got == MSG_STOPCCN && lns->n_tunnels == 1 && model.n_open == 2,
+	   "ipsec required = no: a second tunnel on a shared four-tuple that l2tpfast cannot attach is refused (StopCCN)");
+	model.fail_attach = 0;
+	model_lns_stop(lns);
+
+	/*
+	 * Without l2tpfast.ko, from a port of its own, for peers that follow
+	 * it (RFC 2661 8.1); one that sends to 1701 all the same (xl2tpd) has
+	 * its messages read off the first tunnel's socket, for the second.
+	 */
+	model_reset();
+	lns = model_lns_start(conf_no);
+	lns->have_fast = 0;
+	peer_init(&p, "198.51.100.38", 1701, lns, 38);
+	establish(lns, &p);
+	second = p;
+	second.tunnel_id = 39;
+	got = second_sccrq(lns, &p, &second);
 	ok(got == MSG_SCCRP && lns->n_tunnels == 2 && second.lns.sin_port != htons(1701),
-	   "ipsec required = no: the second tunnel's SCCRP comes from a port of its own (%u)",
+	   "ipsec required = no, no l2tpfast.ko: the second tunnel's SCCRP comes from a port of its own (%u)",
 	   ntohs(second.lns.sin_port));
+	second.lns.sin_port = htons(1701);
+	peer_scccn(&second);
+	model_pump(lns);
+	ok(tunnel_of_peer(lns, 39)->state == T_ESTABLISHED,
+	   "... its SCCCN sent to 1701 anyway establishes it");
 	model_lns_stop(lns);
 }
 

@@ -73,6 +73,7 @@ struct tunnel {
 	uint8_t challenge[16];	/* ours, when tunnel authentication is on */
 	int challenged;
 	int kernel, attached;
+	int shared;	/* its four-tuple is another tunnel's too, no mark apart */
 	/* The IPsec SA its packets came through (0: none seen); see xfrm.c. */
 	uint32_t sa_spi_in, sa_reqid;	/* SPI in host order, as l2tpfast shows it */
 	/*

@@ -169,13 +169,19 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
  * The socket of a tunnel: the address the SCCRQ was sent to (so replies
  * leave from it, whatever routing would pick) and the listening port,
  * connected to the peer. A second tunnel from the same peer address and
- * port (xl2tpd opens one per [lac] section, all from its one port) cannot
- * have the same four-tuple: it answers from a port of its own, as RFC 2661
- * 8.1 allows. Not with 'ipsec required': the IPsec policies cover the
- * listening port only (udp/1701), so a reply from another port would miss
- * them. There tunnels with the same four-tuple (clients behind one NAT)
- * are told apart by their SA marks; one that has none is refused (-1,
- * errno EADDRINUSE).
+ * port (xl2tpd opens one per [lac] section, all from its one port) then has
+ * the first one's four-tuple. With l2tpfast.ko it keeps it: l2tpfast hands
+ * each packet to the tunnel its header names (6.1's l2tp_core would look
+ * for its session in the tunnel of whichever socket UDP picked), and this
+ * daemon reads control off either socket by the id it names
+ * (tunnel_for()). That is what xl2tpd needs: it sends every message of
+ * every tunnel to the port it first called, whatever port answered.
+ * Without l2tpfast.ko, the second tunnel answers from a port of its own,
+ * as RFC 2661 8.1 allows, for peers that follow it. With 'ipsec required',
+ * tunnels sharing a four-tuple (clients behind one NAT) must be told apart
+ * by their SA marks: the IPsec policies cover the listening port only, so
+ * a reply from another port would miss them. One with no mark is refused
+ * (-1, errno EADDRINUSE).
  */
 static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 {
@@ -191,7 +197,10 @@ static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 			errno = EADDRINUSE;
 			return -1;
 		}
-		t->local.sin_port = 0;
+		if (lns->have_fast)
+			t->shared = 1;
+		else
+			t->local.sin_port = 0;
 	}
 	return sys_udp_tunnel(&t->local, &t->peer, t->mark);
 }
@@ -211,6 +220,12 @@ static int tunnel_kernel(struct tunnel *t)
 		err = sys_tunnel_attach(t);
 		if (!err) {
 			t->attached = 1;
+		} else if (t->shared) {
+			/* Unattached, its packets could end in the other's tunnel. */
+			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; a tunnel sharing another's address and port pair must be attached: refused",
+				   lf_genl_strerror(err));
+			errno = -err;
+			return -1;
 		} else if (t->mark) {
 			/* Unbound, it would take another client's packets. */
 			log_tunnel(LOG_ERR, t, "l2tpfast attach: %s; a tunnel through the IPsec SA of mark 0x%x must be bound to it: refused",
@@ -803,10 +818,13 @@ static int header_tunnel_id(const uint8_t *buf, size_t len)
 
 /*
  * The tunnel a control message read off t's socket is for. Tunnels whose
- * clients share an address and port (behind one NAT) share it too, and UDP
- * gives their messages to any of their sockets: the one the message names,
- * if it is from that tunnel's peer through its SA (mark); l2tpfast checked
- * as much before the message got here, when the tunnel is attached.
+ * peers share an address and port (clients behind one NAT, or one LAC
+ * keeping several tunnels) share their sockets' four-tuple too, and UDP
+ * gives their messages to any of those sockets; and xl2tpd sends every
+ * tunnel's messages to the port it called first. The message goes to the
+ * tunnel it names, if it is from that tunnel's peer address and port and
+ * through its SA (mark, 0 for none); l2tpfast checked as much before the
+ * message got here, when the tunnels are attached.
  */
 static struct tunnel *tunnel_for(struct tunnel *t, int id, uint32_t mark)
 {
@@ -815,7 +833,8 @@ static struct tunnel *tunnel_for(struct tunnel *t, int id, uint32_t mark)
 	if (id == t->id && mark == t->mark)
 		return t;
 	o = id > 0 && id != t->id ? tunnel_find_id(t->lns, (uint16_t)id) : NULL;
-	if (o && !o->dead && o->fd >= 0 && o->mark == mark && mark &&
+	if (o && !o->dead && o->fd >= 0 && o->mark == mark &&
+	    o->local.sin_addr.s_addr == t->local.sin_addr.s_addr &&
 	    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
 	    o->peer.sin_port == t->peer.sin_port)
 		return o;

@@ -25,7 +25,9 @@
 #    (rx_drops_binding), its counters and binding unmoved;
 # 3. a bound tunnel whose packets would leave through no SA, or through an
 #    SA without its mark, does not send them (tx_drops_binding);
-# 4. bad bindings are refused at attach.
+# 4. bad bindings are refused at attach;
+# 5. without IPsec, two tunnels on one address and port pair, attached at
+#    both ends: concurrent pings counted exactly on each session.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -199,5 +201,42 @@ v3_mark() {
 	test "$(ip netns exec "$NS_A" genl-client l2tpfast 2 1:u32:99 3:u8:3 12:u32:1)" = "error EINVAL"
 }
 check "ipsec-mark on an L2TPv3 tunnel refused (EINVAL): the binding is v2's" v3_mark
+
+
+# --- 5: no IPsec, one LAC's two tunnels on one pair -----------------------
+# A LAC keeping two tunnels from its one port (xl2tpd, a [lac] section
+# each) and an LNS answering both from its own: both ends' sockets share
+# the pair and no SA tells them apart; the header's tunnel id does. 6.1's
+# l2tp_core alone would look for each session in the tunnel of whichever
+# socket UDP picked.
+MARK_A=0 MARK_B=0 ATTACH_B=1 check "tunnel 13: PPP up (no IPsec, port 1702)" \
+	ppp_l2tpv2 13 23 5 6 1702 10.93.0 --attach
+MARK_A=0 MARK_B=0 ATTACH_B=1 check "tunnel 14: PPP up on the same address and port pair" \
+	ppp_l2tpv2 14 24 7 8 1702 10.94.0 --attach
+check "session 5 tracked" wait_tracked "$NS_A" 13 5
+check "session 7 tracked" wait_tracked "$NS_A" 14 7
+expect "both of lf-a's sockets are $IP_A:1702 <-> $IP_B:1702" 2 \
+	"$(ip netns exec "$NS_A" ss -uan state established | grep -c "$IP_A:1702 *$IP_B:1702")"
+both5_7() {
+	echo "$(lf_session_counter "$NS_A" 13 5 "$1") $(lf_session_counter "$NS_A" 14 7 "$1")"
+}
+read -r rx5 rx7 < <(both5_7 rx_packets)
+read -r tx5 tx7 < <(both5_7 tx_packets)
+ip netns exec "$NS_B" ping -q -c "$N" -i 0.05 -W 2 10.93.0.1 >/tmp/lf-bind-5 2>&1 &
+p1=$!
+ip netns exec "$NS_B" ping -q -c "$N" -i 0.05 -W 2 10.94.0.1 >/tmp/lf-bind-7 2>&1 &
+p2=$!
+wait "$p1"
+expect "tunnel 13: $N concurrent pings answered" 0 $?
+wait "$p2"
+expect "tunnel 14: $N concurrent pings answered" 0 $?
+read -r a b < <(both5_7 rx_packets)
+expect "sessions 5 and 7: exactly $N received each" "$N $N" "$((a - rx5)) $((b - rx7))"
+read -r a b < <(both5_7 tx_packets)
+expect "... and $N sent each" "$N $N" "$((a - tx5)) $((b - tx7))"
+for t in 13 14; do
+	expect "tunnel $t: no binding drop" "0 0" \
+		"$(lf_tunnel_counter "$NS_A" "$t" rx_drops_binding) $(lf_tunnel_counter "$NS_A" "$t" tx_drops_binding)"
+done
 
 done_tap

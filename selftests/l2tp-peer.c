@@ -11,7 +11,8 @@
  *                 as an LNS that made the socket does; --mark: SO_MARK M
  *                 on the socket, which may then share its addresses and
  *                 ports with others (SO_REUSEADDR), and with --attach the
- *                 tunnel bound to the IPsec SA of mark M)
+ *                 tunnel bound to the IPsec SA of mark M; --mark 0: shared,
+ *                 no mark, bound to no SA)
  *   l2tp-peer stats TID [SID]     the kernel's own counters, as JSON
  *   l2tp-peer sessions LOCAL_IP:PORT REMOTE_IP:PORT TID:PEER_TID COUNT
  *                 an L2TPv2 tunnel on its own socket, attached to l2tpfast by
@@ -158,7 +159,7 @@ static int cmd_ppp(int argc, char **argv)
 	struct lf_genl g;
 	char fdarg[16], tidarg[16], sidarg[16];
 	char **pargv;
-	int fd, pfd, i, n, ret, first = 5, attach = 0, one = 1;
+	int fd, pfd, i, n, ret, first = 5, attach = 0, one = 1, share = 0;
 	uint32_t mark = 0, mask = 0;
 
 	if (argc < 5 || parse_addr(argv[1], &local) ||
@@ -174,7 +175,8 @@ static int cmd_ppp(int argc, char **argv)
 	}
 	if (first + 1 < argc && !strcmp(argv[first], "--mark")) {
 		mark = (uint32_t)strtoul(argv[first + 1], NULL, 0);
-		mask = UINT32_MAX;
+		mask = mark ? UINT32_MAX : 0;
+		share = 1;
 		first += 2;
 	}
 	if (first < argc && !strcmp(argv[first], "--attach")) {
@@ -186,8 +188,8 @@ static int cmd_ppp(int argc, char **argv)
 
 	fd = socket(local.sa.sa_family, SOCK_DGRAM, 0);
 	if (fd < 0 || bind_dev(fd) ||
-	    (mask && (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) ||
-		      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))) ||
+	    (mask && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) ||
+	    (share && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) ||
 	    bind(fd, &local.sa, sa_len(&local)) ||
 	    connect(fd, &remote.sa, sa_len(&remote))) {
 		perror("l2tp-peer: udp socket");

@@ -656,14 +656,12 @@ static int second_sccrq(struct lns *lns, struct peer *p, struct peer *second)
 
 static struct tunnel *tunnel_of_peer(struct lns *lns, uint16_t peer_id)
 {
-	static struct tunnel none;
 	struct tunnel *t;
 
 	for (t = lns->tunnels; t; t = t->next)
 		if (t->peer_id == peer_id)
 			return t;
-	memset(&none, 0, sizeof(none));
-	return &none;
+	return NULL;
 }
 
 /*
@@ -684,8 +682,9 @@ static void test_ipsec_required(void)
 		"[global]\nipsec required = no\n"
 		"[lns default]\nip range = 10.9.0.10-10.9.0.13\n";
 	struct lns *lns;
-	struct peer p, second;
-	int got;
+	struct peer p, second, nat[2];
+	struct tunnel *a, *b, *c;
+	int got, k;
 
 	model_reset();
 	model.fail_net = 1;
@@ -756,13 +755,14 @@ static void test_ipsec_required(void)
 	peer_scccn(&second);
 	model_pump(lns);
 	peer_recv(&second, NULL);
-	ok(lns->n_tunnels == 2 && lns->tunnels->state == T_ESTABLISHED &&
-	   lns->tunnels->next->state == T_ESTABLISHED && model.attached == 2,
-	   "... both established and attached");
-	ok(call(lns, &p, 7) && tunnel_of_peer(lns, 34)->n_sessions == 1 &&
-	   !tunnel_of_peer(lns, 35)->n_sessions,
+	a = tunnel_of_peer(lns, 34);
+	b = tunnel_of_peer(lns, 35);
+	ok(a && b && a->state == T_ESTABLISHED && b->state == T_ESTABLISHED &&
+	   a->attached && b->attached && b->shared,
+	   "... both established and attached, the second marked as sharing");
+	ok(call(lns, &p, 7) && a->n_sessions == 1 && !b->n_sessions,
 	   "... the first tunnel's ICRQ, read off the second's socket (UDP picks the newest), makes its session");
-	ok(call(lns, &second, 8) && tunnel_of_peer(lns, 35)->n_sessions == 1,
+	ok(call(lns, &second, 8) && b->n_sessions == 1,
 	   "... and the second's its own");
 	model_lns_stop(lns);
 
@@ -775,15 +775,62 @@ static void test_ipsec_required(void)
 	second.tunnel_id = 37;
 	model.fail_attach = 1;
 	got = second_sccrq(lns, &p, &second);
-	ok(got == MSG_STOPCCN && lns->n_tunnels == 1 && model.n_open == 2,
-	   "ipsec required = no: a second tunnel on a shared four-tuple that l2tpfast cannot attach is refused (StopCCN)");
+	a = tunnel_of_peer(lns, 36);
+	ok(got == MSG_STOPCCN && lns->n_tunnels == 1 && model.n_open == 2 &&
+	   a && a->state == T_ESTABLISHED && a->attached,
+	   "ipsec required = no: a second tunnel on a shared four-tuple that l2tpfast cannot attach is refused (StopCCN), the first kept");
 	model.fail_attach = 0;
 	model_lns_stop(lns);
 
 	/*
+	 * Beside a tunnel l2tpfast could not attach (a warning, kept), the
+	 * second answers from a port of its own: on the same four-tuple,
+	 * 6.1's l2tp_core would look for the first one's sessions in the
+	 * second (the newest socket gets the datagrams).
+	 */
+	model_reset();
+	lns = model_lns_start(conf_no);
+	peer_init(&p, "198.51.100.40", 1701, lns, 40);
+	model.fail_attach = 1;
+	establish(lns, &p);
+	model.fail_attach = 0;
+	second = p;
+	second.tunnel_id = 41;
+	got = second_sccrq(lns, &p, &second);
+	b = tunnel_of_peer(lns, 41);
+	ok(got == MSG_SCCRP && b && !b->shared && second.lns.sin_port != htons(1701),
+	   "ipsec required = no: beside an unattached tunnel, the second answers from a port of its own (%u)",
+	   ntohs(second.lns.sin_port));
+	model_lns_stop(lns);
+
+	/*
+	 * Marked tunnels (clients behind a NAT through their SAs) and an
+	 * SCCRQ in cleartext from their address and port (a forger): its
+	 * tunnel gets a port of its own, not a socket that would take the
+	 * clients' messages.
+	 */
+	model_reset();
+	lns = model_lns_start(conf_no);
+	for (k = 0; k < 2; k++) {
+		peer_init(&nat[k], "203.0.113.9", 1701, lns, (uint16_t)(42 + k));
+		nat[k].mark = (uint32_t)(k + 1);
+		establish(lns, &nat[k]);
+	}
+	peer_init(&p, "203.0.113.9", 1701, lns, 44);
+	peer_sccrq(&p);
+	model_pump(lns);
+	c = tunnel_of_peer(lns, 44);
+	ok(c && !c->shared && c->local.sin_port != htons(1701),
+	   "ipsec required = no: a cleartext SCCRQ from marked clients' address and port gets a port of its own (%u)",
+	   c ? ntohs(c->local.sin_port) : 0);
+	ok(call(lns, &nat[0], 9) && call(lns, &nat[1], 10),
+	   "... both clients' calls are answered");
+	model_lns_stop(lns);
+
+	/*
 	 * Without l2tpfast.ko, from a port of its own, for peers that follow
-	 * it (RFC 2661 8.1); one that sends to 1701 all the same (xl2tpd) has
-	 * its messages read off the first tunnel's socket, for the second.
+	 * it (RFC 2661 8.1). One that sends to 1701 all the same (xl2tpd)
+	 * gets no second tunnel: its data would not reach it either.
 	 */
 	model_reset();
 	lns = model_lns_start(conf_no);
@@ -799,8 +846,10 @@ static void test_ipsec_required(void)
 	second.lns.sin_port = htons(1701);
 	peer_scccn(&second);
 	model_pump(lns);
-	ok(tunnel_of_peer(lns, 39)->state == T_ESTABLISHED,
-	   "... its SCCCN sent to 1701 anyway establishes it");
+	b = tunnel_of_peer(lns, 39);
+	a = tunnel_of_peer(lns, 38);
+	ok(b && b->state == T_WAIT_SCCCN && a && a->state == T_ESTABLISHED,
+	   "... its SCCCN sent to 1701 is not read as the second tunnel's; the first is unharmed");
 	model_lns_stop(lns);
 }
 

@@ -144,6 +144,20 @@ static void refuse_sccrq(struct lns *lns, const struct sockaddr_in *to,
 		sys_send(lns->listen_fd, o.buf, len, to);
 }
 
+/* t's socket has the four-tuple local <-> peer. */
+static int same_four_tuple(const struct tunnel *t,
+			   const struct sockaddr_in *local,
+			   const struct sockaddr_in *peer)
+{
+	return t->fd >= 0 &&
+	       t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
+	       t->peer.sin_port == peer->sin_port &&
+	       t->local.sin_port == local->sin_port &&
+	       (t->local.sin_addr.s_addr == local->sin_addr.s_addr ||
+		t->local.sin_addr.s_addr == INADDR_ANY ||
+		local->sin_addr.s_addr == INADDR_ANY);
+}
+
 /*
  * Another tunnel already has this peer address and port, and no SA mark
  * tells the two apart.
@@ -154,15 +168,32 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
 	struct tunnel *t;
 
 	for (t = lns->tunnels; t; t = t->next)
-		if (t->fd >= 0 && (!mark || t->mark == mark) &&
-		    t->peer.sin_addr.s_addr == peer->sin_addr.s_addr &&
-		    t->peer.sin_port == peer->sin_port &&
-		    t->local.sin_port == local->sin_port &&
-		    (t->local.sin_addr.s_addr == local->sin_addr.s_addr ||
-		     t->local.sin_addr.s_addr == INADDR_ANY ||
-		     local->sin_addr.s_addr == INADDR_ANY))
+		if ((!mark || t->mark == mark) && same_four_tuple(t, local, peer))
 			return 1;
 	return 0;
+}
+
+/*
+ * May a new tunnel without an SA mark have the four-tuple of those that
+ * have it? Only beside tunnels without one either, each attached to
+ * l2tpfast, which hands every packet to the tunnel its header names:
+ * beside an unattached one, 6.1's l2tp_core would look for that one's
+ * sessions in the new tunnel (the newest socket gets the datagrams);
+ * beside marked ones (clients behind a NAT), the new socket would take
+ * their control messages.
+ */
+static int four_tuple_shareable(struct lns *lns,
+				const struct sockaddr_in *local,
+				const struct sockaddr_in *peer, uint32_t mark)
+{
+	struct tunnel *t;
+
+	if (mark || !lns->have_fast)
+		return 0;
+	for (t = lns->tunnels; t; t = t->next)
+		if (same_four_tuple(t, local, peer) && (t->mark || !t->attached))
+			return 0;
+	return 1;
 }
 
 /*
@@ -170,13 +201,14 @@ static int four_tuple_taken(struct lns *lns, const struct sockaddr_in *local,
  * leave from it, whatever routing would pick) and the listening port,
  * connected to the peer. A second tunnel from the same peer address and
  * port (xl2tpd opens one per [lac] section, all from its one port) then has
- * the first one's four-tuple. With l2tpfast.ko it keeps it: l2tpfast hands
- * each packet to the tunnel its header names (6.1's l2tp_core would look
- * for its session in the tunnel of whichever socket UDP picked), and this
- * daemon reads control off either socket by the id it names
- * (tunnel_for()). That is what xl2tpd needs: it sends every message of
- * every tunnel to the port it first called, whatever port answered.
- * Without l2tpfast.ko, the second tunnel answers from a port of its own,
+ * the first one's four-tuple. With l2tpfast.ko it keeps it, when no SA mark
+ * is involved and the tunnels there are attached (four_tuple_shareable()):
+ * l2tpfast hands each packet to the tunnel its header names (6.1's
+ * l2tp_core would look for its session in the tunnel of whichever socket
+ * UDP picked), and this daemon reads control off either socket by the id
+ * it names (tunnel_for()). That is what xl2tpd needs: it sends every
+ * message of every tunnel to the port it first called, whatever port
+ * answered. Otherwise the second tunnel answers from a port of its own,
  * as RFC 2661 8.1 allows, for peers that follow it. With 'ipsec required',
  * tunnels sharing a four-tuple (clients behind one NAT) must be told apart
  * by their SA marks: the IPsec policies cover the listening port only, so
@@ -197,7 +229,7 @@ static int tunnel_socket(struct tunnel *t, struct in_addr local_addr)
 			errno = EADDRINUSE;
 			return -1;
 		}
-		if (lns->have_fast)
+		if (four_tuple_shareable(lns, &t->local, &t->peer, t->mark))
 			t->shared = 1;
 		else
 			t->local.sin_port = 0;
@@ -820,11 +852,12 @@ static int header_tunnel_id(const uint8_t *buf, size_t len)
  * The tunnel a control message read off t's socket is for. Tunnels whose
  * peers share an address and port (clients behind one NAT, or one LAC
  * keeping several tunnels) share their sockets' four-tuple too, and UDP
- * gives their messages to any of those sockets; and xl2tpd sends every
- * tunnel's messages to the port it called first. The message goes to the
- * tunnel it names, if it is from that tunnel's peer address and port and
- * through its SA (mark, 0 for none); l2tpfast checked as much before the
- * message got here, when the tunnels are attached.
+ * gives their messages to any of those sockets. The message goes to the
+ * tunnel it names, if that tunnel's socket has the same four-tuple and the
+ * message came through its SA (mark, 0 for none); l2tpfast checked as much
+ * before the message got here, the tunnels being attached. (A tunnel that
+ * answered from a port of its own gets nothing sent to another: without
+ * l2tpfast its data would not reach it either.)
  */
 static struct tunnel *tunnel_for(struct tunnel *t, int id, uint32_t mark)
 {
@@ -835,6 +868,7 @@ static struct tunnel *tunnel_for(struct tunnel *t, int id, uint32_t mark)
 	o = id > 0 && id != t->id ? tunnel_find_id(t->lns, (uint16_t)id) : NULL;
 	if (o && !o->dead && o->fd >= 0 && o->mark == mark &&
 	    o->local.sin_addr.s_addr == t->local.sin_addr.s_addr &&
+	    o->local.sin_port == t->local.sin_port &&
 	    o->peer.sin_addr.s_addr == t->peer.sin_addr.s_addr &&
 	    o->peer.sin_port == t->peer.sin_port)
 		return o;

@@ -38,6 +38,10 @@
 # 7. charon restarts on the gateway (its marks and reqids start from 1
 #    again): every tunnel goes with its SA; two clients dial again, each
 #    bound to an SA of the new charon, its own, counted exactly.
+# 8. charon killed on the gateway (SIGKILL: its SAs stay in the kernel)
+#    and started again: a client that dials gets the mark and reqid of
+#    another's live tunnel; that tunnel goes at once, never bound to the
+#    new client's SA; both dial again and are counted exactly.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lns-lib.sh"
 . "$(dirname "$0")/ipsec-lib.sh"
@@ -421,6 +425,39 @@ for k in 1 2; do
 done
 check "their marks differ" test "$(tunnel_of alice "['ipsec']['bound_mark']")" != \
 	"$(tunnel_of bob "['ipsec']['bound_mark']")"
+
+# --- 8: charon killed on the gateway: its SAs stay -------------------------
+echo "# --- charon killed on the gateway (SIGKILL: its SAs stay) --- (${SECONDS} s)"
+a_tid=$(tunnel_of alice "['tunnel_id']")
+a_bind="$(tunnel_of alice "['ipsec']['bound_mark']") $(tunnel_of alice "['ipsec']['bound_reqid']")"
+n_sa() { ip -n "$NS_S" xfrm state | grep -c '^src'; }
+n0=$(n_sa)
+check "the gateway's charon is killed (SIGKILL)" kill -9 "$(cat "$LNS_RUN/run-$NS_S/charon.pid")"
+sleep 1
+expect "its $n0 SAs stay in the kernel" "$n0" "$(n_sa)"
+check "charon starts again, the shipped configuration loaded" gw_charon_again
+hang_up 2
+check "client 2 dials again (bob)" up 2
+expect "the new charon gave bob alice's mark and reqid (it counts from 1 again)" "$a_bind" \
+	"$(tunnel_of bob "['ipsec']['bound_mark']") $(tunnel_of bob "['ipsec']['bound_reqid']")"
+expect "alice's tunnel went at once: it was bound to what is now bob's SA" 0 \
+	"$(json_get "$(lns_json)" "len([t for t in d['tunnels'] if t['tunnel_id'] == $a_tid])")"
+check "l2tpfastd said why" grep -q "tunnel $a_tid/.*now name another client's SA" "$LNS_RUN/lns.log"
+r0=$(rx_of bob)
+check "client 2: $N pings" ip netns exec lf-n2 ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+expect "...counted exactly on bob's session, nothing dropped for binding" "$N 0 0" \
+	"$(($(rx_of bob) - r0)) $(tunnel_of bob "['counters']['rx_drops_binding']") $(tunnel_of bob "['counters']['tx_drops_binding']")"
+hang_up 1
+check "client 1 dials again (alice)" up 1
+r0=$(rx_of alice)
+check "client 1: $N pings" ip netns exec lf-n1 ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
+expect "...counted exactly on alice's session" "$N" $(($(rx_of alice) - r0))
+# What an operator does after such a crash: charon stopped, the SAs the
+# killed one left flushed.
+check "the gateway's charon stops" gw_charon_stop
+ip -n "$NS_S" xfrm state flush
+ip -n "$NS_S" xfrm policy flush
+check "every tunnel goes with its SA within 5 s" wait_for 5 0 n_gw_tunnels
 
 for k in 1 2; do
 	hang_up "$k"

@@ -88,3 +88,72 @@ int sa_lost(const struct sa_tunnel *t, size_t nt, const struct sa_state *sa,
 	free(by_peer);
 	return n_lost;
 }
+
+static int by_reqid_cmp(const void *a, const void *b)
+{
+	const struct sa_state *x = *(const struct sa_state * const *)a;
+	const struct sa_state *y = *(const struct sa_state * const *)b;
+
+	return x->reqid < y->reqid ? -1 : x->reqid > y->reqid;
+}
+
+/* Is @o another client's SA with the reqid of @own, into its address? */
+static int other_client(const struct sa_state *own, const struct sa_state *o)
+{
+	return o != own && o->daddr == own->daddr && o->added >= own->added &&
+	       (o->saddr != own->saddr || o->sport != own->sport);
+}
+
+/* Tunnel @t's range of @v (n SAs sorted by reqid): displaced? */
+static int one_displaced(const struct sa_tunnel *t,
+			 const struct sa_state **v, size_t n)
+{
+	const struct sa_state *own = NULL;
+	size_t lo = 0, up = n, i;
+
+	while (lo < up) {
+		size_t mid = lo + (up - lo) / 2;
+
+		if (v[mid]->reqid < t->reqid)
+			lo = mid + 1;
+		else
+			up = mid;
+	}
+	for (i = lo; i < n && v[i]->reqid == t->reqid; i++)
+		if (v[i]->spi == t->spi_in &&
+		    (!t->local || v[i]->daddr == t->local))
+			own = v[i];
+	if (!own)
+		return 0;	/* sa_lost()'s matter */
+	for (i = lo; i < n && v[i]->reqid == t->reqid; i++)
+		if (other_client(own, v[i]))
+			return 1;
+	return 0;
+}
+
+int sa_displaced(const struct sa_tunnel *t, size_t nt,
+		 const struct sa_state *sa, size_t ns,
+		 unsigned char *displaced)
+{
+	const struct sa_state **v;
+	size_t i, n = 0;
+	int n_out = 0;
+
+	memset(displaced, 0, nt);
+	v = malloc((ns ? ns : 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < ns; i++)
+		if (sa[i].proto == IPPROTO_ESP && sa[i].spi)
+			v[n++] = &sa[i];
+	qsort(v, n, sizeof(*v), by_reqid_cmp);
+	for (i = 0; i < nt; i++) {
+		if (!t[i].marked || !t[i].reqid || !t[i].spi_in ||
+		    !one_displaced(&t[i], v, n))
+			continue;
+		displaced[i] = 1;
+		n_out++;
+	}
+	free(v);
+	return n_out;
+}

@@ -16,6 +16,12 @@
  * by the tunnel's timer. Nothing is freed here: tunnel_destroy()'s
  * deferred free does it once the batch of events is over.
  *
+ * A new ESP SA arms the check too: one with a bound tunnel's reqid from
+ * another client (another address or NAT-T port) means the IKE daemon
+ * restarted without deleting its SAs and gives its marks and reqids from 1
+ * again. The old tunnel goes at once (sacheck.c, sa_displaced()), before
+ * its packets can leave through the new client's SA.
+ *
  * NAT rebinding: the kernel tells (XFRMNLGRP_MAPPING) when ESP of an SA
  * with NAT-T comes from another address or port than the SA has; the IKE
  * daemon then moves the SA there. The tunnel and its binding carry on
@@ -151,12 +157,17 @@ static int on_event(struct nl_msg *msg, void *arg)
 				proto = IPPROTO_ESP;
 		}
 		break;
+	case XFRM_MSG_NEWSA:
+		/* One that takes a bound tunnel's reqid (sa_displaced()). */
+		if (len >= (int)sizeof(struct xfrm_usersa_info))
+			proto = ((const struct xfrm_usersa_info *)p)->id.proto;
+		break;
 	case XFRM_MSG_MAPPING:
 		if (len >= (int)sizeof(struct xfrm_user_mapping))
 			on_mapping(arg, p);
 		break;
 	default:
-		break;		/* a new or updated SA takes no tunnel away */
+		break;		/* an updated SA takes no tunnel away */
 	}
 	if (proto == IPPROTO_ESP)
 		arm(arg, SA_CHECK_DELAY_MS);
@@ -285,16 +296,27 @@ struct sa_list {
 static void add_sa(struct nl_object *o, void *arg)
 {
 	struct xfrmnl_sa *sa = (struct xfrmnl_sa *)o;
+	unsigned long long bytes, packets, added = 0, used;
+	unsigned int type, sport = 0, dport;
 	struct sa_list *l = arg;
+	struct nl_addr *oa = NULL;
 
 	if (xfrmnl_sa_get_family(sa) != AF_INET || l->n == l->cap)
 		return;
+	if (xfrmnl_sa_get_encap_tmpl(sa, &type, &sport, &dport, &oa) < 0)
+		sport = 0;
+	if (oa)
+		nl_addr_put(oa);
+	if (xfrmnl_sa_get_curlifetime(sa, &bytes, &packets, &added, &used) < 0)
+		added = 0;
 	l->v[l->n++] = (struct sa_state){
 		.reqid = (uint32_t)xfrmnl_sa_get_reqid(sa),
 		.spi = (uint32_t)xfrmnl_sa_get_spi(sa),
 		.saddr = addr4(xfrmnl_sa_get_saddr(sa)),
 		.daddr = addr4(xfrmnl_sa_get_daddr(sa)),
 		.proto = (uint8_t)xfrmnl_sa_get_proto(sa),
+		.sport = (uint16_t)sport,
+		.added = added,
 	};
 }
 
@@ -327,7 +349,7 @@ static void check(struct lns *lns)
 	struct sa_list sas = { 0 };
 	struct sa_tunnel *in = NULL;
 	struct tunnel **who = NULL, *t;
-	unsigned char *lost = NULL;
+	unsigned char *lost = NULL, *moved = NULL;
 	size_t n = 0, i;
 
 	learn_all(lns);
@@ -342,7 +364,8 @@ static void check(struct lns *lns)
 	in = calloc(n, sizeof(*in));
 	who = calloc(n, sizeof(*who));
 	lost = calloc(n, 1);
-	if (!in || !who || !lost)
+	moved = calloc(n, 1);
+	if (!in || !who || !lost || !moved)
 		goto out;
 	if (dump_sas(x, &sas)) {
 		arm(lns, SA_CHECK_RETRY_MS);
@@ -355,15 +378,29 @@ static void check(struct lns *lns)
 		who[i] = t;
 		in[i] = (struct sa_tunnel){ .reqid = t->sa_reqid,
 					    .local = t->local.sin_addr.s_addr,
-					    .peer = t->peer.sin_addr.s_addr };
+					    .peer = t->peer.sin_addr.s_addr,
+					    .spi_in = t->sa_spi_in,
+					    .marked = t->mark != 0 };
 		i++;
 	}
-	if (sa_lost(in, n, sas.v, sas.n, lost) <= 0)
+	if (sa_displaced(in, n, sas.v, sas.n, moved) < 0 ||
+	    sa_lost(in, n, sas.v, sas.n, lost) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
+		t = who[i];
+		if (moved[i]) {
+			/*
+			 * Its mark and reqid now take another client's
+			 * packets to and from it: nothing more may be sent,
+			 * not even a StopCCN (it would go to that client).
+			 */
+			log_tunnel(LOG_NOTICE, t, "IPsec: reqid %u and mark 0x%x now name another client's SA, not this tunnel's (SPI in 0x%08x): the IKE daemon restarted without deleting its SAs? Tearing down at once",
+				   t->sa_reqid, t->mark, t->sa_spi_in);
+			tunnel_destroy(t);
+			continue;
+		}
 		if (!lost[i])
 			continue;
-		t = who[i];
 		if (t->sa_reqid)
 			log_tunnel(LOG_NOTICE, t, "IPsec SA gone (SPI in 0x%08x, reqid %u): no inbound SA with reqid %u left; tearing down",
 				   t->sa_spi_in, t->sa_reqid, t->sa_reqid);
@@ -377,6 +414,7 @@ out:
 	free(in);
 	free(who);
 	free(lost);
+	free(moved);
 }
 
 int xfrm_tunnel_sa_gone(struct lns *lns, const struct tunnel *t)

@@ -442,7 +442,7 @@ expect "the new charon gave bob alice's mark and reqid (it counts from 1 again)"
 	"$(tunnel_of bob "['ipsec']['bound_mark']") $(tunnel_of bob "['ipsec']['bound_reqid']")"
 expect "alice's tunnel went at once: it was bound to what is now bob's SA" 0 \
 	"$(json_get "$(lns_json)" "len([t for t in d['tunnels'] if t['tunnel_id'] == $a_tid])")"
-check "l2tpfastd said why" grep -q "tunnel $a_tid/.*now name another client's SA" "$LNS_RUN/lns.log"
+check "l2tpfastd said why" grep -q "tunnel $a_tid/.*mark .* now leads to another client's SA" "$LNS_RUN/lns.log"
 r0=$(rx_of bob)
 check "client 2: $N pings" ip netns exec lf-n2 ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
 expect "...counted exactly on bob's session, nothing dropped for binding" "$N 0 0" \

@@ -714,11 +714,11 @@ static void test_sa_lost(void)
 		       c2 = ip4("198.51.100.2");
 	const struct sa_tunnel t1 = { .reqid = 5, .local = gw, .peer = c1 };
 	/* A CHILD_SA is a pair: in (peer to us) and out (us to peer). */
-	const struct sa_state in_old = { 5, 0xc0000001, c1, gw, IPPROTO_ESP, 0, 0 };
-	const struct sa_state out_old = { 5, 0xc1000001, gw, c1, IPPROTO_ESP, 0, 0 };
-	const struct sa_state in_new = { 5, 0xc0000002, c1, gw, IPPROTO_ESP, 0, 0 };
-	const struct sa_state out_new = { 5, 0xc1000002, gw, c1, IPPROTO_ESP, 0, 0 };
-	const struct sa_state in_c2 = { 6, 0xc0000003, c2, gw, IPPROTO_ESP, 0, 0 };
+	const struct sa_state in_old = { 5, 0xc0000001, c1, gw, IPPROTO_ESP, 0, 0, 0, 0 };
+	const struct sa_state out_old = { 5, 0xc1000001, gw, c1, IPPROTO_ESP, 0, 0, 0, 0 };
+	const struct sa_state in_new = { 5, 0xc0000002, c1, gw, IPPROTO_ESP, 0, 0, 0, 0 };
+	const struct sa_state out_new = { 5, 0xc1000002, gw, c1, IPPROTO_ESP, 0, 0, 0, 0 };
+	const struct sa_state in_c2 = { 6, 0xc0000003, c2, gw, IPPROTO_ESP, 0, 0, 0, 0 };
 	struct sa_state sas[4];
 	struct sa_tunnel ts[3];
 	unsigned char lost[1000];
@@ -779,7 +779,7 @@ static void test_sa_lost(void)
 		many[i] = (struct sa_tunnel){ .reqid = (uint32_t)(i + 1), .local = gw,
 					      .peer = htonl(0x0a000000u + (uint32_t)i) };
 		many_sa[i] = (struct sa_state){ (uint32_t)((i % 2 ? i + 1 : i) + 1),
-						0x1000u + (uint32_t)i, many[i].peer, gw, IPPROTO_ESP, 0, 0 };
+						0x1000u + (uint32_t)i, many[i].peer, gw, IPPROTO_ESP, 0, 0, 0, 0 };
 	}
 	r = sa_lost(many, 1000, many_sa, 1000, lost);
 	good = r == 500;
@@ -793,63 +793,79 @@ static void test_sa_lost(void)
 /*
  * Which bound tunnels an IKE daemon restarted without deleting its SAs has
  * displaced (sacheck.c): clients behind one NAT, their SAs from the NAT's
- * address, each from its own NAT-T port.
+ * address, each from its own NAT-T port; the outbound SA of mark M is
+ * where M's policy leads.
  */
+#define SA(reqid, spi, src, dst, sport, dport, added, mark) \
+	((struct sa_state){ reqid, spi, src, dst, IPPROTO_ESP, sport, dport, added, mark })
 static void test_sa_displaced(void)
 {
 	const uint32_t gw = ip4("203.0.113.1"), nat = ip4("203.0.113.2"),
-		       other = ip4("198.51.100.7");
-	/* alice: reqid 1, in 0xa1 from the NAT's port 4500, installed at 100 s. */
+		       other = ip4("198.51.100.7"), M = 0xffffff;
+	/* alice: mark 1, in 0xa1 from the NAT's port 4500, out 0xa2, at 100 s. */
 	const struct sa_tunnel alice = { .reqid = 1, .local = gw, .peer = nat,
-					 .spi_in = 0xa1, .marked = 1 };
-	const struct sa_state a_in = { 1, 0xa1, nat, gw, IPPROTO_ESP, 4500, 100 };
-	const struct sa_state a_out = { 1, 0xa2, gw, nat, IPPROTO_ESP, 4500, 100 };
-	struct sa_state sas[4];
+					 .spi_in = 0xa1, .mark = 1 };
+	struct sa_state sas[6];
 	struct sa_tunnel t[2];
 	unsigned char out[2];
 	int r;
 
-	sas[0] = a_in;
-	sas[1] = a_out;
-	sas[2] = (struct sa_state){ 1, 0xa3, nat, gw, IPPROTO_ESP, 4500, 160 };
-	r = sa_displaced(&alice, 1, sas, 3, out);
-	ok(r == 0 && !out[0], "displaced: a rekey (a new SA with her reqid, from her endpoint): no");
-	sas[2] = (struct sa_state){ 1, 0xb1, nat, gw, IPPROTO_ESP, 4501, 160 };
-	r = sa_displaced(&alice, 1, sas, 3, out);
+	sas[0] = SA(1, 0xa1, nat, gw, 4500, 4500, 100, 0);
+	sas[1] = SA(1, 0xa2, gw, nat, 4500, 4500, 100, 1);
+	sas[2] = SA(1, 0xa3, nat, gw, 4500, 4500, 160, 0);
+	sas[3] = SA(1, 0xa4, gw, nat, 4500, 4500, 160, 1);
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	ok(r == 0 && !out[0], "displaced: a rekey (a new pair, mark 1, to and from her endpoint): no");
+	sas[2] = SA(1, 0xb1, nat, gw, 4501, 4500, 160, 0);
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
 	ok(r == 1 && out[0],
-	   "... a newer SA with her reqid from another NAT-T port (charon restarted, bob got reqid 1): yes");
-	sas[2].sport = 4500;
-	sas[2].saddr = other;
-	r = sa_displaced(&alice, 1, sas, 3, out);
-	ok(r == 1 && out[0], "... from another address: yes");
-	sas[2].added = 50;
-	r = sa_displaced(&alice, 1, sas, 3, out);
+	   "... a newer outbound SA of mark 1 to another NAT-T port (charon restarted, bob got mark 1): yes");
+	sas[3].reqid = 7;
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	ok(r == 1 && out[0], "... whatever its reqid (charon's marks and reqids can drift apart)");
+	sas[3] = SA(1, 0xb2, gw, other, 4500, 4500, 160, 1);
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	ok(r == 1 && out[0], "... to another address: yes");
+	sas[3].mark = 2;
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	ok(r == 0 && !out[0], "... of another mark: no");
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 0x7000001);
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	ok(r == 1 && out[0], "... bits outside the mask do not matter");
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 50, 1);
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
 	ok(r == 0 && !out[0],
-	   "... but not one installed before hers (the new client's own tunnel is not displaced by the stale SA)");
-	sas[2] = (struct sa_state){ 1, 0xb1, nat, gw, IPPROTO_ESP, 4501, 160 };
+	   "... one installed before her inbound SA (the stale one, seen from the new client's tunnel): no");
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
 	t[0] = alice;
-	t[0].marked = 0;
-	r = sa_displaced(t, 1, sas, 3, out);
+	t[0].mark = 0;
+	r = sa_displaced(t, 1, sas, 4, M, out);
 	ok(r == 0 && !out[0], "... an unmarked tunnel (no binding to its client's mark): not judged");
 	t[0] = alice;
 	t[0].spi_in = 0xdead;
-	r = sa_displaced(t, 1, sas, 3, out);
+	r = sa_displaced(t, 1, sas, 4, M, out);
 	ok(r == 0 && !out[0], "... its own SA gone: sa_lost()'s matter, not this");
-	sas[2].daddr = ip4("192.0.2.1");
-	r = sa_displaced(&alice, 1, sas, 3, out);
-	ok(r == 0 && !out[0], "... the other SA into another of our addresses: no");
-	/* bob's new tunnel beside alice's: bob's SA is the newest. */
-	sas[2] = (struct sa_state){ 1, 0xb1, nat, gw, IPPROTO_ESP, 4501, 160 };
-	sas[3] = (struct sa_state){ 1, 0xb2, gw, nat, IPPROTO_ESP, 4501, 160 };
+	/* NAT rebinding: both of her SAs moved to port 4999 in place. */
+	sas[0] = SA(1, 0xa1, nat, gw, 4999, 4500, 100, 0);
+	sas[1] = SA(1, 0xa2, gw, nat, 4500, 4999, 100, 1);
+	r = sa_displaced(&alice, 1, sas, 2, M, out);
+	ok(r == 0 && !out[0], "... NAT rebinding (both SAs moved to a new port): no");
+	/* bob's new tunnel beside alice's: bob's pair is the newest. */
+	sas[0] = SA(1, 0xa1, nat, gw, 4500, 4500, 100, 0);
+	sas[1] = SA(1, 0xa2, gw, nat, 4500, 4500, 100, 1);
+	sas[2] = SA(1, 0xb1, nat, gw, 4501, 4500, 160, 0);
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
 	t[0] = alice;
 	t[1] = (struct sa_tunnel){ .reqid = 1, .local = gw, .peer = nat,
-				   .spi_in = 0xb1, .marked = 1 };
-	r = sa_displaced(t, 2, sas, 4, out);
-	ok(r == 1 && out[0] && !out[1], "... of both tunnels with reqid 1, only the older one goes");
-	sas[2].spi = 0;		/* larval */
-	r = sa_displaced(&alice, 1, sas, 3, out);
+				   .spi_in = 0xb1, .mark = 1 };
+	r = sa_displaced(t, 2, sas, 4, M, out);
+	ok(r == 1 && out[0] && !out[1], "... of both tunnels with mark 1, only the older one goes");
+	sas[3].spi = 0;		/* larval */
+	r = sa_displaced(&alice, 1, sas, 4, M, out);
 	ok(r == 0 && !out[0], "... a larval state (SPI 0) does not count");
 }
+#undef SA
 
 int main(void)
 {

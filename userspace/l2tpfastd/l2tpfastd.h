@@ -74,6 +74,7 @@ struct tunnel {
 	int challenged;
 	int kernel, attached;
 	int shared;	/* its four-tuple is another tunnel's too, no mark apart */
+	int displaced_seen;	/* checks that found its mark leading elsewhere */
 	/* The IPsec SA its packets came through (0: none seen); see xfrm.c. */
 	uint32_t sa_spi_in, sa_reqid;	/* SPI in host order, as l2tpfast shows it */
 	/*

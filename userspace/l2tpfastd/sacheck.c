@@ -89,71 +89,109 @@ int sa_lost(const struct sa_tunnel *t, size_t nt, const struct sa_state *sa,
 	return n_lost;
 }
 
-static int by_reqid_cmp(const void *a, const void *b)
+static uint32_t sort_mask;	/* for by_mark_cmp(): qsort has no context */
+
+static int by_spi_cmp(const void *a, const void *b)
 {
 	const struct sa_state *x = *(const struct sa_state * const *)a;
 	const struct sa_state *y = *(const struct sa_state * const *)b;
 
-	return x->reqid < y->reqid ? -1 : x->reqid > y->reqid;
+	return x->spi < y->spi ? -1 : x->spi > y->spi;
 }
 
-/* Is @o another client's SA with the reqid of @own, into its address? */
-static int other_client(const struct sa_state *own, const struct sa_state *o)
+static int by_mark_cmp(const void *a, const void *b)
 {
-	return o != own && o->daddr == own->daddr && o->added >= own->added &&
-	       (o->saddr != own->saddr || o->sport != own->sport);
+	uint32_t x = (*(const struct sa_state * const *)a)->mark & sort_mask;
+	uint32_t y = (*(const struct sa_state * const *)b)->mark & sort_mask;
+
+	return x < y ? -1 : x > y;
 }
 
-/* Tunnel @t's range of @v (n SAs sorted by reqid): displaced? */
-static int one_displaced(const struct sa_tunnel *t,
-			 const struct sa_state **v, size_t n)
+/* The first of @v (n, sorted by @key) whose key is not below @want. */
+static size_t lower_bound(const struct sa_state **v, size_t n, uint32_t want,
+			  uint32_t (*key_of)(const struct sa_state *))
 {
-	const struct sa_state *own = NULL;
-	size_t lo = 0, up = n, i;
+	size_t lo = 0, up = n;
 
 	while (lo < up) {
 		size_t mid = lo + (up - lo) / 2;
 
-		if (v[mid]->reqid < t->reqid)
+		if (key_of(v[mid]) < want)
 			lo = mid + 1;
 		else
 			up = mid;
 	}
-	for (i = lo; i < n && v[i]->reqid == t->reqid; i++)
-		if (v[i]->spi == t->spi_in &&
-		    (!t->local || v[i]->daddr == t->local))
-			own = v[i];
+	return lo;
+}
+
+static uint32_t spi_key(const struct sa_state *s)
+{
+	return s->spi;
+}
+
+static uint32_t mark_key(const struct sa_state *s)
+{
+	return s->mark & sort_mask;
+}
+
+/* Does @out (an outbound SA) lead elsewhere than @in comes from? */
+static int leads_elsewhere(const struct sa_state *in, const struct sa_state *out)
+{
+	return out->saddr == in->daddr && out->added >= in->added &&
+	       (out->daddr != in->saddr || out->dport != in->sport);
+}
+
+static int one_displaced(const struct sa_tunnel *t,
+			 const struct sa_state **by_spi,
+			 const struct sa_state **by_mark, size_t n)
+{
+	const struct sa_state *own = NULL;
+	size_t i;
+
+	for (i = lower_bound(by_spi, n, t->spi_in, spi_key);
+	     i < n && by_spi[i]->spi == t->spi_in; i++)
+		if (!t->local || by_spi[i]->daddr == t->local)
+			own = by_spi[i];
 	if (!own)
 		return 0;	/* sa_lost()'s matter */
-	for (i = lo; i < n && v[i]->reqid == t->reqid; i++)
-		if (other_client(own, v[i]))
+	for (i = lower_bound(by_mark, n, t->mark, mark_key);
+	     i < n && mark_key(by_mark[i]) == t->mark; i++)
+		if (leads_elsewhere(own, by_mark[i]))
 			return 1;
 	return 0;
 }
 
 int sa_displaced(const struct sa_tunnel *t, size_t nt,
-		 const struct sa_state *sa, size_t ns,
+		 const struct sa_state *sa, size_t ns, uint32_t mask,
 		 unsigned char *displaced)
 {
-	const struct sa_state **v;
+	const struct sa_state **by_spi, **by_mark;
 	size_t i, n = 0;
 	int n_out = 0;
 
 	memset(displaced, 0, nt);
-	v = malloc((ns ? ns : 1) * sizeof(*v));
-	if (!v)
+	by_spi = malloc((ns ? ns : 1) * sizeof(*by_spi));
+	by_mark = malloc((ns ? ns : 1) * sizeof(*by_mark));
+	if (!by_spi || !by_mark) {
+		free(by_spi);
+		free(by_mark);
 		return -1;
+	}
 	for (i = 0; i < ns; i++)
 		if (sa[i].proto == IPPROTO_ESP && sa[i].spi)
-			v[n++] = &sa[i];
-	qsort(v, n, sizeof(*v), by_reqid_cmp);
+			by_spi[n++] = &sa[i];
+	memcpy(by_mark, by_spi, n * sizeof(*by_mark));
+	sort_mask = mask;
+	qsort(by_spi, n, sizeof(*by_spi), by_spi_cmp);
+	qsort(by_mark, n, sizeof(*by_mark), by_mark_cmp);
 	for (i = 0; i < nt; i++) {
-		if (!t[i].marked || !t[i].reqid || !t[i].spi_in ||
-		    !one_displaced(&t[i], v, n))
+		if (!(t[i].mark & mask) || !t[i].spi_in ||
+		    !one_displaced(&t[i], by_spi, by_mark, n))
 			continue;
 		displaced[i] = 1;
 		n_out++;
 	}
-	free(v);
+	free(by_spi);
+	free(by_mark);
 	return n_out;
 }

@@ -16,7 +16,7 @@ struct sa_tunnel {
 	uint32_t local;		/* our address; 0 (INADDR_ANY): any of ours */
 	uint32_t peer;		/* the peer's address, as the tunnel sees it */
 	uint32_t spi_in;	/* that SA's SPI (host order); 0: unknown */
-	int marked;		/* bound to its client's SA mark */
+	uint32_t mark;		/* its client's SA mark it is bound to; 0: none */
 };
 
 /* An SA in the kernel (XFRM_MSG_GETSA). Addresses IPv4, network order. */
@@ -24,8 +24,9 @@ struct sa_state {
 	uint32_t reqid, spi;	/* spi 0: a larval (acquire) state, not an SA */
 	uint32_t saddr, daddr;
 	uint8_t proto;		/* IPPROTO_ESP; others do not count */
-	uint16_t sport;		/* NAT-T: the peer's UDP source port; 0: none */
+	uint16_t sport, dport;	/* NAT-T: UDP source and destination ports; 0: none */
 	uint64_t added;		/* when it was installed (s, the kernel's clock) */
+	uint32_t mark;		/* its mark (value & mask); 0: none */
 };
 
 /*
@@ -39,18 +40,19 @@ int sa_lost(const struct sa_tunnel *t, size_t nt, const struct sa_state *sa,
 	    size_t ns, unsigned char *lost);
 
 /*
- * displaced[i] = 1 when tunnel i, bound to its client's SA mark, still has
- * its inbound SA (spi_in) and another inbound ESP SA into the same address
- * has its reqid, was installed no earlier, and comes from another peer
- * endpoint (address, NAT-T source port). Its reqid (and mark) now name
- * another client's SA: an IKE daemon that restarted without deleting its
- * SAs (SIGKILL, a crash) hands them out from 1 again, and the old SAs stay
- * until they expire. A rekey's new SA comes from the same endpoint, and
- * NAT rebinding moves the SAs in place. Returns how many are displaced,
- * or -1 (out of memory: nothing decided, displaced[] all 0).
+ * displaced[i] = 1 when tunnel i, bound to its client's SA mark M, still
+ * has its inbound SA (spi_in) while an outbound ESP SA from that SA's
+ * destination with mark M (under @mask), installed no earlier, goes to
+ * another endpoint (address, NAT-T port) than that SA comes from: M's
+ * policy now leads to another client. An IKE daemon that restarted without
+ * deleting its SAs (SIGKILL, a crash) hands its marks out from 1 again,
+ * and the old SAs stay until they expire. A rekey's new SA goes to the
+ * same endpoint, and NAT rebinding moves both directions' SAs in place.
+ * Returns how many are displaced, or -1 (out of memory: nothing decided,
+ * displaced[] all 0).
  */
 int sa_displaced(const struct sa_tunnel *t, size_t nt,
-		 const struct sa_state *sa, size_t ns,
+		 const struct sa_state *sa, size_t ns, uint32_t mask,
 		 unsigned char *displaced);
 
 #endif /* L2TPFASTD_SACHECK_H */

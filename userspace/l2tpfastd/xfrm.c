@@ -16,11 +16,12 @@
  * by the tunnel's timer. Nothing is freed here: tunnel_destroy()'s
  * deferred free does it once the batch of events is over.
  *
- * A new ESP SA arms the check too: one with a bound tunnel's reqid from
- * another client (another address or NAT-T port) means the IKE daemon
- * restarted without deleting its SAs and gives its marks and reqids from 1
- * again. The old tunnel goes at once (sacheck.c, sa_displaced()), before
- * its packets can leave through the new client's SA.
+ * A new or updated ESP SA arms the check too: an outbound SA with a bound
+ * tunnel's mark to another client (another address or NAT-T port) means
+ * the IKE daemon restarted without deleting its SAs and gives its marks
+ * (and reqids) from 1 again; the mark's policy now leads to the new
+ * client. Seen in two checks a second apart (a dump is not atomic), the
+ * old tunnel goes at once, nothing sent (sacheck.c, sa_displaced()).
  *
  * NAT rebinding: the kernel tells (XFRMNLGRP_MAPPING) when ESP of an SA
  * with NAT-T comes from another address or port than the SA has; the IKE
@@ -158,7 +159,12 @@ static int on_event(struct nl_msg *msg, void *arg)
 		}
 		break;
 	case XFRM_MSG_NEWSA:
-		/* One that takes a bound tunnel's reqid (sa_displaced()). */
+	case XFRM_MSG_UPDSA:
+		/*
+		 * One that takes a bound tunnel's mark (sa_displaced()):
+		 * charon adds outbound SAs and updates the inbound ones it
+		 * reserved the SPI of.
+		 */
 		if (len >= (int)sizeof(struct xfrm_usersa_info))
 			proto = ((const struct xfrm_usersa_info *)p)->id.proto;
 		break;
@@ -297,16 +303,18 @@ static void add_sa(struct nl_object *o, void *arg)
 {
 	struct xfrmnl_sa *sa = (struct xfrmnl_sa *)o;
 	unsigned long long bytes, packets, added = 0, used;
-	unsigned int type, sport = 0, dport;
+	unsigned int type, sport = 0, dport = 0, mask = 0, mark = 0;
 	struct sa_list *l = arg;
 	struct nl_addr *oa = NULL;
 
 	if (xfrmnl_sa_get_family(sa) != AF_INET || l->n == l->cap)
 		return;
 	if (xfrmnl_sa_get_encap_tmpl(sa, &type, &sport, &dport, &oa) < 0)
-		sport = 0;
+		sport = dport = 0;
 	if (oa)
 		nl_addr_put(oa);
+	if (xfrmnl_sa_get_mark(sa, &mask, &mark) < 0)
+		mask = mark = 0;
 	if (xfrmnl_sa_get_curlifetime(sa, &bytes, &packets, &added, &used) < 0)
 		added = 0;
 	l->v[l->n++] = (struct sa_state){
@@ -316,7 +324,9 @@ static void add_sa(struct nl_object *o, void *arg)
 		.daddr = addr4(xfrmnl_sa_get_daddr(sa)),
 		.proto = (uint8_t)xfrmnl_sa_get_proto(sa),
 		.sport = (uint16_t)sport,
+		.dport = (uint16_t)dport,
 		.added = added,
+		.mark = mark & mask,
 	};
 }
 
@@ -380,22 +390,34 @@ static void check(struct lns *lns)
 					    .local = t->local.sin_addr.s_addr,
 					    .peer = t->peer.sin_addr.s_addr,
 					    .spi_in = t->sa_spi_in,
-					    .marked = t->mark != 0 };
+					    .mark = t->mark };
 		i++;
 	}
-	if (sa_displaced(in, n, sas.v, sas.n, moved) < 0 ||
+	if (sa_displaced(in, n, sas.v, sas.n, lns->gen->cfg.ipsec_mark_mask,
+			 moved) < 0 ||
 	    sa_lost(in, n, sas.v, sas.n, lost) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		t = who[i];
-		if (moved[i]) {
+		if (!moved[i]) {
+			t->displaced_seen = 0;
+		} else if (!t->displaced_seen++) {
 			/*
-			 * Its mark and reqid now take another client's
-			 * packets to and from it: nothing more may be sent,
-			 * not even a StopCCN (it would go to that client).
+			 * A dump is not atomic: an SA moved while it ran (NAT
+			 * rebinding) may look half-moved. Seen again a
+			 * moment later, it is so.
 			 */
-			log_tunnel(LOG_NOTICE, t, "IPsec: reqid %u and mark 0x%x now name another client's SA, not this tunnel's (SPI in 0x%08x): the IKE daemon restarted without deleting its SAs? Tearing down at once",
-				   t->sa_reqid, t->mark, t->sa_spi_in);
+			log_tunnel(LOG_DEBUG, t, "IPsec: mark 0x%x seems to lead to another client: checked again",
+				   t->mark);
+			arm(lns, SA_CHECK_DELAY_MS);
+		} else {
+			/*
+			 * Its mark now leads to another client: nothing more
+			 * may be sent, not even a StopCCN (it would go to
+			 * that client).
+			 */
+			log_tunnel(LOG_NOTICE, t, "IPsec: mark 0x%x now leads to another client's SA, not to this tunnel's client (SPI in 0x%08x): the IKE daemon restarted without deleting its SAs? Tearing down at once",
+				   t->mark, t->sa_spi_in);
 			tunnel_destroy(t);
 			continue;
 		}

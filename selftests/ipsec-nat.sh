@@ -436,6 +436,7 @@ check "the gateway's charon is killed (SIGKILL)" kill -9 "$(cat "$LNS_RUN/run-$N
 sleep 1
 expect "its $n0 SAs stay in the kernel" "$n0" "$(n_sa)"
 check "charon starts again, the shipped configuration loaded" gw_charon_again
+b_tid=$(tunnel_of bob "['tunnel_id']")
 hang_up 2
 # The gateway still has bob's old tunnel (its SAs stay, and nothing tells
 # it bob hung up but its unanswered HELLOs): his newest one is read.
@@ -459,6 +460,8 @@ expect "...counted exactly on bob's new session, nothing dropped for binding" "$
 hang_up 1
 check "client 1 dials again (alice)" up 1
 check "bob's old tunnel went once alice got its mark" wait_for 10 1 n_tunnels_of bob
+check "... displaced, as l2tpfastd said" \
+	grep -q "tunnel $b_tid/.*mark .* now leads to another client's SA" "$LNS_RUN/lns.log"
 r0=$(new_rx alice)
 check "client 1: $N pings" ip netns exec lf-n1 ping -q -c "$N" -i 0.05 -W 2 10.1.20.30
 expect "...counted exactly on alice's session" "$N" $(($(new_rx alice) - r0))

@@ -801,10 +801,10 @@ static void test_sa_lost(void)
 static void test_sa_displaced(void)
 {
 	const uint32_t gw = ip4("203.0.113.1"), nat = ip4("203.0.113.2"),
-		       other = ip4("198.51.100.7"), M = 0xffffff;
+		       other = ip4("198.51.100.7");
 	/* alice: mark 1, in 0xa1 from the NAT's port 4500, out 0xa2, at 100 s. */
 	const struct sa_tunnel alice = { .reqid = 1, .local = gw, .peer = nat,
-					 .spi_in = 0xa1, .mark = 1 };
+					 .spi_in = 0xa1, .mark = 1, .mask = 0xffffff };
 	struct sa_state sas[6];
 	struct sa_tunnel t[2];
 	unsigned char out[2];
@@ -814,42 +814,42 @@ static void test_sa_displaced(void)
 	sas[1] = SA(1, 0xa2, gw, nat, 4500, 4500, 100, 1);
 	sas[2] = SA(1, 0xa3, nat, gw, 4500, 4500, 160, 0);
 	sas[3] = SA(1, 0xa4, gw, nat, 4500, 4500, 160, 1);
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 0 && !out[0], "displaced: a rekey (a new pair, mark 1, to and from her endpoint): no");
 	sas[2] = SA(1, 0xb1, nat, gw, 4501, 4500, 160, 0);
 	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 1 && out[0],
 	   "... a newer outbound SA of mark 1 to another NAT-T port (charon restarted, bob got mark 1): yes");
 	sas[3].reqid = 7;
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 1 && out[0], "... whatever its reqid (charon's marks and reqids can drift apart)");
 	sas[3] = SA(1, 0xb2, gw, other, 4500, 4500, 160, 1);
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 1 && out[0], "... to another address: yes");
 	sas[3].mark = 2;
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 0 && !out[0], "... of another mark: no");
 	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 0x7000001);
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 1 && out[0], "... bits outside the mask do not matter");
 	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 50, 1);
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 0 && !out[0],
 	   "... one installed before her inbound SA (the stale one, seen from the new client's tunnel): no");
 	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
 	t[0] = alice;
 	t[0].mark = 0;
-	r = sa_displaced(t, 1, sas, 4, M, out);
+	r = sa_displaced(t, 1, sas, 4, out);
 	ok(r == 0 && !out[0], "... an unmarked tunnel (no binding to its client's mark): not judged");
 	t[0] = alice;
 	t[0].spi_in = 0xdead;
-	r = sa_displaced(t, 1, sas, 4, M, out);
+	r = sa_displaced(t, 1, sas, 4, out);
 	ok(r == 0 && !out[0], "... its own SA gone: sa_lost()'s matter, not this");
 	/* NAT rebinding: both of her SAs moved to port 4999 in place. */
 	sas[0] = SA(1, 0xa1, nat, gw, 4999, 4500, 100, 0);
 	sas[1] = SA(1, 0xa2, gw, nat, 4500, 4999, 100, 1);
-	r = sa_displaced(&alice, 1, sas, 2, M, out);
+	r = sa_displaced(&alice, 1, sas, 2, out);
 	ok(r == 0 && !out[0], "... NAT rebinding (both SAs moved to a new port): no");
 	/* bob's new tunnel beside alice's: bob's pair is the newest. */
 	sas[0] = SA(1, 0xa1, nat, gw, 4500, 4500, 100, 0);
@@ -858,12 +858,31 @@ static void test_sa_displaced(void)
 	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 1);
 	t[0] = alice;
 	t[1] = (struct sa_tunnel){ .reqid = 1, .local = gw, .peer = nat,
-				   .spi_in = 0xb1, .mark = 1 };
-	r = sa_displaced(t, 2, sas, 4, M, out);
+				   .spi_in = 0xb1, .mark = 1, .mask = 0xffffff };
+	r = sa_displaced(t, 2, sas, 4, out);
 	ok(r == 1 && out[0] && !out[1], "... of both tunnels with mark 1, only the older one goes");
 	sas[3].spi = 0;		/* larval */
-	r = sa_displaced(&alice, 1, sas, 4, M, out);
+	r = sa_displaced(&alice, 1, sas, 4, out);
 	ok(r == 0 && !out[0], "... a larval state (SPI 0) does not count");
+	sas[3].spi = 0xb2;
+	/* An outbound SA of mark 1 from another of our addresses. */
+	sas[3].saddr = ip4("192.0.2.1");
+	r = sa_displaced(&alice, 1, sas, 4, out);
+	ok(r == 0 && !out[0], "... one from another of our addresses (another policy): no");
+	/* Her inbound SPI also names an SA into another of our addresses. */
+	sas[2] = SA(9, 0xa1, other, ip4("192.0.2.9"), 0, 0, 150, 0);
+	sas[3] = SA(1, 0xa4, gw, nat, 4500, 4500, 160, 1);
+	r = sa_displaced(&alice, 1, sas, 4, out);
+	ok(r == 0 && !out[0], "... her SPI into another address is not her SA: her own is found, no");
+	/* Tunnels bound under two masks (a reload changed it). */
+	sas[2] = SA(1, 0xb1, nat, gw, 4501, 4500, 160, 0);
+	sas[3] = SA(1, 0xb2, gw, nat, 4500, 4501, 160, 0x101);
+	t[0] = alice;
+	t[1] = alice;
+	t[1].mask = 0xff;
+	r = sa_displaced(t, 2, sas, 4, out);
+	ok(r == 1 && !out[0] && out[1],
+	   "... mark 0x101: not mark 1 under 0xffffff, mark 1 under 0xff (each tunnel its own mask)");
 }
 #undef SA
 

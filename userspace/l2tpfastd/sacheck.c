@@ -162,36 +162,51 @@ static int one_displaced(const struct sa_tunnel *t,
 }
 
 int sa_displaced(const struct sa_tunnel *t, size_t nt,
-		 const struct sa_state *sa, size_t ns, uint32_t mask,
+		 const struct sa_state *sa, size_t ns,
 		 unsigned char *displaced)
 {
 	const struct sa_state **by_spi, **by_mark;
-	size_t i, n = 0;
+	unsigned char *done;
+	size_t i, j, n = 0;
 	int n_out = 0;
 
 	memset(displaced, 0, nt);
 	by_spi = malloc((ns ? ns : 1) * sizeof(*by_spi));
 	by_mark = malloc((ns ? ns : 1) * sizeof(*by_mark));
-	if (!by_spi || !by_mark) {
+	done = calloc(nt ? nt : 1, 1);
+	if (!by_spi || !by_mark || !done) {
 		free(by_spi);
 		free(by_mark);
+		free(done);
 		return -1;
 	}
 	for (i = 0; i < ns; i++)
 		if (sa[i].proto == IPPROTO_ESP && sa[i].spi)
 			by_spi[n++] = &sa[i];
 	memcpy(by_mark, by_spi, n * sizeof(*by_mark));
-	sort_mask = mask;
 	qsort(by_spi, n, sizeof(*by_spi), by_spi_cmp);
-	qsort(by_mark, n, sizeof(*by_mark), by_mark_cmp);
+	/*
+	 * One pass per mask the tunnels were bound under: a reload may have
+	 * changed 'ipsec mark mask' since older ones were (one in practice).
+	 */
 	for (i = 0; i < nt; i++) {
-		if (!(t[i].mark & mask) || !t[i].spi_in ||
-		    !one_displaced(&t[i], by_spi, by_mark, n))
+		if (done[i])
 			continue;
-		displaced[i] = 1;
-		n_out++;
+		sort_mask = t[i].mask;
+		qsort(by_mark, n, sizeof(*by_mark), by_mark_cmp);
+		for (j = i; j < nt; j++) {
+			if (done[j] || t[j].mask != sort_mask)
+				continue;
+			done[j] = 1;
+			if (!t[j].mark || !t[j].spi_in ||
+			    !one_displaced(&t[j], by_spi, by_mark, n))
+				continue;
+			displaced[j] = 1;
+			n_out++;
+		}
 	}
 	free(by_spi);
 	free(by_mark);
+	free(done);
 	return n_out;
 }

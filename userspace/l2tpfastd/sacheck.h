@@ -17,6 +17,7 @@ struct sa_tunnel {
 	uint32_t peer;		/* the peer's address, as the tunnel sees it */
 	uint32_t spi_in;	/* that SA's SPI (host order); 0: unknown */
 	uint32_t mark;		/* its client's SA mark it is bound to; 0: none */
+	uint32_t mask;		/* 'ipsec mark mask' it was bound under */
 };
 
 /* An SA in the kernel (XFRM_MSG_GETSA). Addresses IPv4, network order. */
@@ -42,7 +43,7 @@ int sa_lost(const struct sa_tunnel *t, size_t nt, const struct sa_state *sa,
 /*
  * displaced[i] = 1 when tunnel i, bound to its client's SA mark M, still
  * has its inbound SA (spi_in) while an outbound ESP SA from that SA's
- * destination with mark M (under @mask), installed no earlier, goes to
+ * destination with mark M (under the tunnel's mask), installed no earlier, goes to
  * another endpoint (address, NAT-T port) than that SA comes from: M's
  * policy now leads to another client. An IKE daemon that restarted without
  * deleting its SAs (SIGKILL, a crash) hands its marks out from 1 again,
@@ -52,7 +53,7 @@ int sa_lost(const struct sa_tunnel *t, size_t nt, const struct sa_state *sa,
  * displaced[] all 0).
  */
 int sa_displaced(const struct sa_tunnel *t, size_t nt,
-		 const struct sa_state *sa, size_t ns, uint32_t mask,
+		 const struct sa_state *sa, size_t ns,
 		 unsigned char *displaced);
 
 #endif /* L2TPFASTD_SACHECK_H */

@@ -390,11 +390,11 @@ static void check(struct lns *lns)
 					    .local = t->local.sin_addr.s_addr,
 					    .peer = t->peer.sin_addr.s_addr,
 					    .spi_in = t->sa_spi_in,
-					    .mark = t->mark };
+					    .mark = t->mark,
+					    .mask = t->gen->cfg.ipsec_mark_mask };
 		i++;
 	}
-	if (sa_displaced(in, n, sas.v, sas.n, lns->gen->cfg.ipsec_mark_mask,
-			 moved) < 0 ||
+	if (sa_displaced(in, n, sas.v, sas.n, moved) < 0 ||
 	    sa_lost(in, n, sas.v, sas.n, lost) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {

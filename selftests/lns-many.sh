@@ -69,6 +69,24 @@ lac() {
 		>"$LNS_RUN/$name.log" 2>&1 &
 }
 
+# pings_each: $N pings out of each client ppp interface; the session with
+# its address (in any tunnel) counts exactly them each way.
+pings_each() {
+	local ifc addr sel a b d key ok_all=1
+	for ifc in $(ip -n "$NS_C" -4 -o addr show | awk '/ ppp[0-9]+ / {print $2}'); do
+		addr=$(ip -n "$NS_C" -4 -o addr show dev "$ifc" | awk '{split($4, a, "/"); print a[1]}')
+		sel="[s for t in d['tunnels'] for s in t['sessions'] if s['address'] == '$addr'][0]['counters']"
+		b=$(lns_json)
+		ip netns exec "$NS_C" ping -q -c "$N" -i 0.05 -W 2 -I "$ifc" 10.1.30.1 >/dev/null || ok_all=0
+		a=$(lns_json)
+		for key in rx_packets tx_packets; do
+			d=$(( $(json_get "$a" "$sel['$key']") - $(json_get "$b" "$sel['$key']") ))
+			[ "$d" = "$N" ] || { ok_all=0; diag "$ifc ($addr): $key +$d, want +$N"; }
+		done
+	done
+	[ "$ok_all" = 1 ]
+}
+
 echo "# --- tunnel authentication: [lns secured] has challenge = yes ---"
 lac good "$LAC2_IP:1750" 1 --host lac-good --secret s3cret
 lac_pid=$!
@@ -115,19 +133,7 @@ expect "... from the peer host l2tp-lac named" "lac-three" \
 expect "kernel: one tunnel" 1 "$(ip -n "$NS_S" l2tp show tunnel | grep -c '^Tunnel')"
 expect "kernel: 3 sessions" 3 "$(ip -n "$NS_S" l2tp show session | grep -c '^Session')"
 # Each client interface carries exactly its pings, seen by its own session.
-ok_all=1
-for ifc in $(ip -n "$NS_C" -4 -o addr show | awk '/ ppp[0-9]+ / {print $2}'); do
-	addr=$(ip -n "$NS_C" -4 -o addr show dev "$ifc" | awk '{split($4, a, "/"); print a[1]}')
-	sel="[s for s in d['tunnels'][0]['sessions'] if s['address'] == '$addr'][0]['counters']"
-	b=$(lns_json)
-	ip netns exec "$NS_C" ping -q -c "$N" -i 0.05 -W 2 -I "$ifc" 10.1.30.1 >/dev/null || ok_all=0
-	a=$(lns_json)
-	for key in rx_packets tx_packets; do
-		d=$(( $(json_get "$a" "$sel['$key']") - $(json_get "$b" "$sel['$key']") ))
-		[ "$d" = "$N" ] || { ok_all=0; diag "$ifc ($addr): $key +$d, want +$N"; }
-	done
-done
-check "$N pings on each of the 3 sessions: exactly +$N rx and +$N tx on that session" test "$ok_all" = 1
+check "$N pings on each of the 3 sessions: exactly +$N rx and +$N tx on that session" pings_each
 # One of l2tp-lac's own pppds (its children), not another client's.
 victim=$(pgrep -P "$lac_pid" -x pppd | head -1)
 check "a client pppd ends" kill "$victim"
@@ -170,19 +176,7 @@ expect "a session in each" "1 1" \
 	"$(json_get "$j" "' '.join(str(len(t['sessions'])) for t in d['tunnels'])")"
 expect "both tunnel sockets are $SRV_IP:1701 <-> $CLI_IP:1790" 2 \
 	"$(ip netns exec "$NS_S" ss -uan state established | grep -c "$SRV_IP:1701 *$CLI_IP:1790")"
-ok_all=1
-for ifc in $(ip -n "$NS_C" -4 -o addr show | awk '/ ppp[0-9]+ / {print $2}'); do
-	addr=$(ip -n "$NS_C" -4 -o addr show dev "$ifc" | awk '{split($4, a, "/"); print a[1]}')
-	sel="[s for t in d['tunnels'] for s in t['sessions'] if s['address'] == '$addr'][0]['counters']"
-	b=$(lns_json)
-	ip netns exec "$NS_C" ping -q -c "$N" -i 0.05 -W 2 -I "$ifc" 10.1.30.1 >/dev/null || ok_all=0
-	a=$(lns_json)
-	for key in rx_packets tx_packets; do
-		d=$(( $(json_get "$a" "$sel['$key']") - $(json_get "$b" "$sel['$key']") ))
-		[ "$d" = "$N" ] || { ok_all=0; diag "$ifc ($addr): $key +$d, want +$N"; }
-	done
-done
-check "$N pings through each tunnel: exactly +$N rx and +$N tx on its session" test "$ok_all" = 1
+check "$N pings through each tunnel: exactly +$N rx and +$N tx on its session" pings_each
 expect "nothing dropped for binding" "0 0" \
 	"$(json_get "$(lns_json)" "' '.join(str(t['counters']['rx_drops_binding']) for t in d['tunnels'])")"
 check "xl2tpd ends (SIGTERM: StopCCN for both)" kill -TERM "$(cat "$LNS_RUN/xl2tpd-two.pid")"
